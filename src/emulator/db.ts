@@ -1,0 +1,123 @@
+/**
+ * PGlite, booted as a Supabase project, and the per-request transaction every service runs
+ * in: `role`, `request.jwt.claims`, `request.method`, `request.path` and `request.headers`
+ * are set locally, as PostgREST does, so `auth.uid()` and row level security behave as on
+ * Supabase.
+ */
+import { PGlite, type Transaction } from '@electric-sql/pglite'
+import { BOOTSTRAP_SQL } from './bootstrap.ts'
+import type { Tracer } from './trace.ts'
+import type { Claims } from './keys.ts'
+
+export type Role = 'anon' | 'authenticated' | 'service_role' | 'postgres'
+
+export interface BootOptions {
+  /** A `dumpDataDir` tarball of an already bootstrapped database: skips initdb. */
+  snapshot?: Blob | File
+  /** SQL run after the bootstrap, when booting without a snapshot. */
+  sql?: string[]
+}
+
+/** Boots PGlite either from a snapshot or from initdb plus the bootstrap and extra SQL. */
+export async function bootDatabase({ snapshot, sql = [] }: BootOptions): Promise<PGlite> {
+  if (snapshot) {
+    const db = new PGlite({ loadDataDir: snapshot })
+    await db.waitReady
+    return db
+  }
+
+  const db = new PGlite()
+  await db.waitReady
+  await db.exec(BOOTSTRAP_SQL)
+  for (const script of sql) await db.exec(script)
+  return db
+}
+
+export interface RequestContext {
+  requestId: number
+  role: Role
+  claims: Claims
+  method: string
+  path: string
+  headers: Record<string, string>
+}
+
+export interface QueryResult<Row = Record<string, unknown>> {
+  rows: Row[]
+  affectedRows?: number
+  fields: { name: string; dataTypeID: number }[]
+}
+
+/** What a service's execute step gets: parameterised queries, each traced. */
+export interface SqlSession {
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>>
+}
+
+/** Wraps a PGlite transaction so every statement emits a `sql` trace event. */
+export function createSqlSession(tx: Transaction, tracer: Tracer, requestId: number): SqlSession {
+  return {
+    async query(sql, params = []) {
+      const started = performance.now()
+      try {
+        const result = await tx.query(sql, params)
+        tracer.emit({
+          type: 'sql',
+          requestId,
+          sql,
+          params,
+          rowCount: result.affectedRows ?? result.rows.length,
+          durationMs: performance.now() - started,
+        })
+        return result as QueryResult<never>
+      } catch (error) {
+        const { code, message } = error as { code?: string; message: string }
+        tracer.emit({
+          type: 'sql',
+          requestId,
+          sql,
+          params,
+          rowCount: 0,
+          durationMs: performance.now() - started,
+          error: { code, message },
+        })
+        throw error
+      }
+    },
+  }
+}
+
+const SET_CONTEXT_SQL = `select
+  set_config('role', $1, true),
+  set_config('request.jwt.claims', $2, true),
+  set_config('request.method', $3, true),
+  set_config('request.path', $4, true),
+  set_config('request.headers', $5, true)`
+
+/**
+ * Runs `work` in one transaction as the request's role. A thrown error rolls it back;
+ * `shouldRollback` lets `Prefer: tx=rollback` discard a successful one.
+ */
+export async function runInRequest<T>(
+  db: PGlite,
+  tracer: Tracer,
+  context: RequestContext,
+  work: (session: SqlSession) => Promise<T>,
+  shouldRollback: (result: T) => boolean = () => false,
+): Promise<T> {
+  const { requestId, role, claims, method, path, headers } = context
+
+  return db.transaction(async (tx) => {
+    const session = createSqlSession(tx, tracer, requestId)
+    await session.query(SET_CONTEXT_SQL, [
+      role,
+      JSON.stringify(claims),
+      method,
+      path,
+      JSON.stringify(headers),
+    ])
+
+    const result = await work(session)
+    if (shouldRollback(result)) await tx.rollback()
+    return result
+  })
+}

@@ -1,0 +1,115 @@
+/**
+ * PostgREST's errors: one table of codes and statuses, and the mapping of Postgres SQLSTATEs
+ * to HTTP statuses. Mirrors PostgREST's `Error.hs`; codes are grouped by hundreds
+ * (PGRST1xx request, 2xx schema cache, 3xx JWT, SBx emulator gaps).
+ */
+import { jsonResponse } from '../http.ts'
+
+export interface RestErrorBody {
+  code: string
+  message: string
+  details: string | null
+  hint: string | null
+}
+
+/** An error the REST layer answers with; `status` is the HTTP status PostgREST uses. */
+export class RestError extends Error {
+  readonly kind = 'rest'
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: string | null = null,
+    readonly hint: string | null = null,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message)
+  }
+
+  toBody(): RestErrorBody {
+    return { code: this.code, details: this.details, hint: this.hint, message: this.message }
+  }
+}
+
+/** The emulator's own code for a PostgREST feature it does not have yet (like PGRST127). */
+export const NOT_YET_CODE = 'SBX01'
+
+/** A feature PostgREST has that the emulator lacks: 501 with a code that is clearly ours. */
+export function notYet(feature: string): RestError {
+  return new RestError(
+    501,
+    NOT_YET_CODE,
+    `Sandbase does not emulate ${feature} yet`,
+    null,
+    'This is a gap in the in-page emulator, not an error a real Supabase project would give.',
+  )
+}
+
+// SQLSTATE classes and codes PostgREST maps to statuses (PostgREST's `pgErrorStatus`).
+const SQLSTATE_STATUS: [RegExp, number][] = [
+  [/^08/, 503],
+  [/^09/, 500],
+  [/^0L/, 403],
+  [/^0P/, 403],
+  [/^23503$/, 409],
+  [/^23505$/, 409],
+  [/^25006$/, 405],
+  [/^25/, 500],
+  [/^28/, 403],
+  [/^2D/, 500],
+  [/^38/, 500],
+  [/^39/, 500],
+  [/^3B/, 500],
+  [/^40/, 500],
+  [/^53/, 503],
+  [/^54/, 500],
+  [/^55/, 500],
+  [/^57/, 500],
+  [/^58/, 500],
+  [/^F0/, 500],
+  [/^HV/, 500],
+  [/^P0001$/, 400],
+  [/^P0/, 500],
+  [/^XX/, 500],
+  [/^42883$/, 404],
+  [/^42P01$/, 404],
+  [/^42501$/, 403],
+  [/^42/, 400],
+]
+
+/** The HTTP status PostgREST gives a Postgres error; 401 for permission denied as anon. */
+export function statusForSqlState(code: string | undefined, role: string): number {
+  if (!code) return 500
+  if (code === '42501') return role === 'anon' ? 401 : 403
+  for (const [pattern, status] of SQLSTATE_STATUS) if (pattern.test(code)) return status
+  return 400
+}
+
+interface DatabaseErrorLike {
+  code?: string
+  message: string
+  detail?: string
+  hint?: string
+}
+
+/** Turns a PGlite `DatabaseError` into PostgREST's body, keeping SQLSTATE, detail and hint. */
+export function fromDatabaseError(error: DatabaseErrorLike, role: string): RestError {
+  const status = statusForSqlState(error.code, role)
+  return new RestError(
+    status,
+    error.code ?? 'XX000',
+    error.message,
+    error.detail ?? null,
+    error.hint ?? null,
+  )
+}
+
+/** Is this a Postgres error from PGlite (it carries a SQLSTATE)? */
+export function isDatabaseError(error: unknown): error is DatabaseErrorLike {
+  return typeof error === 'object' && error !== null && 'code' in error && 'severity' in error
+}
+
+/** Answers a RestError in PostgREST's wire shape. */
+export function errorResponse(error: RestError): Response {
+  return jsonResponse(error.status, error.toBody(), error.headers)
+}

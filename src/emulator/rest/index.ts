@@ -1,0 +1,122 @@
+/**
+ * The PostgREST service at `/rest/v1`: authenticate (JWT → role and claims), pick the schema,
+ * then hand the request to the read, mutate or rpc pipeline. Mirrors PostgREST's `App.hs`.
+ */
+import type { ServiceContext } from '../context.ts'
+import type { Role } from '../db.ts'
+import { runInRequest } from '../db.ts'
+import { createResponse, readBearerToken, type ServiceRequest } from '../http.ts'
+import { verifyJwt, type Claims } from '../keys.ts'
+import type { RestRequest } from './context.ts'
+import { errorResponse, fromDatabaseError, isDatabaseError, notYet, RestError } from './errors.ts'
+import { createSchemaCacheHolder } from './schema-cache.ts'
+import { handleRead } from './read.ts'
+import { handleMutation } from './mutate.ts'
+import { handleRpc } from './rpc.ts'
+
+const API_ROLES: Role[] = ['anon', 'authenticated', 'service_role']
+
+/** Creates the `/rest/v1` handler. */
+export function createRestService(context: ServiceContext) {
+  const { getDb, tracer } = context
+  const schemaCache = createSchemaCacheHolder(getDb)
+
+  return async function handleRest(request: ServiceRequest, subpath: string): Promise<Response> {
+    let role: Role = 'anon'
+    try {
+      const auth = await authenticate(request, context.keys.jwtSecret)
+      role = auth.role
+      const cache = await schemaCache.get()
+      const schema = selectSchema(request, cache.schemas)
+      const [first, second] = subpath.split('/').filter(Boolean).map(decodeURIComponent)
+
+      const rest: RestRequest = {
+        request,
+        name: first === 'rpc' ? (second ?? '') : (first ?? ''),
+        schema,
+        role: auth.role,
+        claims: auth.claims,
+        cache,
+        run: (work, shouldRollback) =>
+          runInRequest(
+            getDb(),
+            tracer,
+            {
+              requestId: request.requestId,
+              role: auth.role,
+              claims: auth.claims,
+              method: request.method,
+              path: request.url.pathname.replace(/^\/rest\/v1/, ''),
+              headers: request.headers,
+            },
+            work,
+            shouldRollback,
+          ),
+        notYet(feature) {
+          tracer.emit({
+            type: 'not-yet',
+            requestId: request.requestId,
+            feature,
+            message: `Not yet: ${feature}`,
+          })
+          return notYet(feature)
+        },
+      }
+
+      if (request.method === 'OPTIONS') {
+        return createResponse(200, null, { allow: 'OPTIONS,GET,HEAD,POST,PUT,PATCH,DELETE' })
+      }
+      if (!first) throw rest.notYet('the OpenAPI description at the root path')
+      if (first === 'rpc') return await handleRpc(rest)
+      if (request.method === 'GET' || request.method === 'HEAD') return await handleRead(rest)
+      return await handleMutation(rest)
+    } catch (error) {
+      if (error instanceof RestError) return errorResponse(error)
+      if (isDatabaseError(error)) return errorResponse(fromDatabaseError(error, role))
+      throw error
+    }
+  }
+}
+
+/** Verifies the bearer token like PostgREST: no token is anon, a bad one is a 401. */
+async function authenticate(
+  request: ServiceRequest,
+  jwtSecret: string,
+): Promise<{ role: Role; claims: Claims }> {
+  const token = readBearerToken(request.headers)
+  if (!token) return { role: 'anon', claims: { role: 'anon' } }
+
+  const verified = await verifyJwt(token, jwtSecret)
+  if (!verified.ok) {
+    const wwwAuthenticate = { 'www-authenticate': 'Bearer error="invalid_token"' }
+    if (verified.failure === 'expired') {
+      throw new RestError(401, 'PGRST303', 'JWT expired', null, null, wwwAuthenticate)
+    }
+    const message =
+      verified.failure === 'invalid-signature'
+        ? 'JWSError JWSInvalidSignature'
+        : 'JWSError (CompactDecodeError Invalid number of parts: Expected 3 parts; got 1)'
+    throw new RestError(401, 'PGRST301', message, null, null, wwwAuthenticate)
+  }
+
+  const role = (verified.claims.role ?? 'anon') as Role
+  if (!API_ROLES.includes(role)) {
+    throw new RestError(401, 'PGRST301', `role "${role}" is not allowed through the API`)
+  }
+  return { role, claims: verified.claims }
+}
+
+/** `Accept-Profile` for reads, `Content-Profile` for writes, as PostgREST reads them. */
+function selectSchema(request: ServiceRequest, schemas: string[]): string {
+  const isRead = request.method === 'GET' || request.method === 'HEAD'
+  const header = isRead ? request.headers['accept-profile'] : request.headers['content-profile']
+  if (!header) return schemas[0]
+  if (!schemas.includes(header)) {
+    throw new RestError(
+      406,
+      'PGRST106',
+      `The schema must be one of the following: ${schemas.join(', ')}`,
+    )
+  }
+  return header
+}
