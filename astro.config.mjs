@@ -1,0 +1,44 @@
+// @ts-check
+import { existsSync } from 'node:fs'
+import { defineConfig } from 'astro/config'
+import starlight from '@astrojs/starlight'
+import react from '@astrojs/react'
+
+// Chapters in reading order; a chapter appears in the sidebar once its folder has lessons.
+const CHAPTERS = [
+  ['Introduction', 'introduction'],
+  ['Database', 'database'],
+  ['Using filters', 'filters'],
+  ['Using modifiers', 'modifiers'],
+  ['Auth', 'auth'],
+  ['Auth MFA', 'auth-mfa'],
+  ['Auth admin', 'auth-admin'],
+  ['Edge functions', 'functions'],
+  ['Realtime', 'realtime'],
+  ['Storage', 'storage'],
+]
+
+const sidebar = CHAPTERS.filter(([, folder]) => existsSync(`./content/lessons/${folder}`)).map(
+  ([label, folder]) => ({ label, autogenerate: { directory: `lessons/${folder}` } }),
+)
+
+export default defineConfig({
+  integrations: [
+    starlight({
+      title: 'Sandbase',
+      description: 'An interactive, offline reference for the Supabase client',
+      sidebar,
+      customCss: ['./src/styles/playground.css'],
+      components: {
+        PageTitle: './src/components/starlight/PageTitle.astro',
+      },
+    }),
+    react(),
+  ],
+  vite: {
+    // Both ship wasm next to their JS and find it through import.meta.url, which the
+    // dependency pre-bundler would break.
+    optimizeDeps: { exclude: ['@electric-sql/pglite', 'esbuild-wasm'] },
+    worker: { format: 'es' },
+  },
+})
