@@ -42,8 +42,30 @@ export type JwtFailure = 'expired' | 'invalid-signature' | 'malformed' | 'invali
 
 export type VerifyResult = { ok: true; claims: Claims } | { ok: false; failure: JwtFailure }
 
+// Verified tokens by secret and token text: the same bytes verify the same way, so only
+// expiry needs checking again. Every request carries the same key, often twice.
+const verifiedCache = new Map<string, Claims>()
+const VERIFIED_CACHE_SIZE = 256
+
 /** Verifies an HS256 token; failures are values so each service can answer in its own shape. */
 export async function verifyJwt(token: string, jwtSecret: string): Promise<VerifyResult> {
+  const cacheKey = `${jwtSecret}\u0000${token}`
+  const cached = verifiedCache.get(cacheKey)
+  if (cached) {
+    const isExpired = typeof cached.exp === 'number' && cached.exp <= Date.now() / 1000
+    if (!isExpired) return { ok: true, claims: cached }
+    verifiedCache.delete(cacheKey)
+  }
+
+  const result = await verifyUncached(token, jwtSecret)
+  if (result.ok) {
+    if (verifiedCache.size >= VERIFIED_CACHE_SIZE) verifiedCache.clear()
+    verifiedCache.set(cacheKey, result.claims)
+  }
+  return result
+}
+
+async function verifyUncached(token: string, jwtSecret: string): Promise<VerifyResult> {
   try {
     const { payload } = await jwtVerify(token, encoder.encode(jwtSecret), {
       algorithms: ['HS256'],
