@@ -28,6 +28,8 @@ export const expectationSchema = z
     logs: z.array(z.array(z.unknown())).optional(),
     /** A substring of the uncaught error the example must end with, if it must fail. */
     error: z.string().optional(),
+    /** Objects in `logs` must have exactly the listed keys, no others. */
+    exact: z.boolean().optional(),
   })
   .strict()
 
