@@ -1,0 +1,129 @@
+/**
+ * Runs one lesson example in Node the way the page's user Worker does: compile with
+ * esbuild-wasm, fill the runtime global with the SDK, a ready anon client and a capturing
+ * console, import the module, and report what it logged and the error it ended with.
+ */
+import * as esbuild from 'esbuild-wasm'
+import * as sdk from '@supabase/supabase-js'
+import type { Emulator } from '../emulator/index.ts'
+import { EmulatorSocket } from '../emulator/realtime/transport.ts'
+import { compileUserCode, RUNTIME_GLOBAL } from './compile.ts'
+
+export interface NodeRunResult {
+  /** The arguments of each `console.log` call, as JSON would carry them. */
+  logs: unknown[][]
+  /** The uncaught error or compile problem the run ended with, as `Name: message`. */
+  error?: string
+}
+
+export interface NodeRunOptions {
+  /** How long the example may take before it is abandoned; 5 s like the page. */
+  timeoutMs?: number
+}
+
+const DEFAULT_TIMEOUT_MS = 5_000
+
+let esbuildReady: Promise<void> | null = null
+let runCount = 0
+// The runtime global is one per process, so runs take turns.
+let queue: Promise<unknown> = Promise.resolve()
+
+/** Compiles and runs `source` against `emulator` as the page would. */
+export function runExampleInNode(
+  emulator: Emulator,
+  source: string,
+  options: NodeRunOptions = {},
+): Promise<NodeRunResult> {
+  const run = queue.then(() => runNow(emulator, source, options.timeoutMs ?? DEFAULT_TIMEOUT_MS))
+  queue = run.catch(() => undefined)
+  return run
+}
+
+async function runNow(emulator: Emulator, source: string, timeoutMs: number) {
+  esbuildReady ??= esbuild.initialize({})
+  await esbuildReady
+  const compiled = await compileUserCode(esbuild, source)
+  if (!compiled.ok) {
+    const [first] = compiled.problems
+    return { logs: [], error: `SyntaxError: ${first.message} (line ${first.line ?? '?'})` }
+  }
+
+  const logs: unknown[][] = []
+  const capture = (...args: unknown[]) => logs.push(args.map(toJsonValue))
+  Object.assign(globalThis, {
+    [RUNTIME_GLOBAL]: {
+      modules: { '@supabase/supabase-js': createRoutedSdk(emulator) },
+      supabase: createProjectClient(emulator),
+      console: { ...console, log: capture, info: capture, warn: capture, error: capture },
+      setTimeout,
+      clearTimeout,
+      setInterval,
+      clearInterval,
+    },
+  })
+
+  // A unique trailing comment makes each run a new module URL; Node caches modules by URL.
+  const code = `${compiled.code}\n//# sandbase-run=${++runCount}\n`
+  const url = `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`
+  // Not yet: a synchronous endless loop blocks the process; only a run that keeps awaiting
+  // is abandoned after the time limit (the page stops both by terminating its Worker).
+  try {
+    await withTimeout(import(/* @vite-ignore */ url), timeoutMs)
+    return { logs }
+  } catch (error) {
+    return { logs, error: describeError(error) }
+  }
+}
+
+/** The anon client the page gives the reader, wired to the emulator. */
+function createProjectClient(emulator: Emulator) {
+  return sdk.createClient(emulator.url, emulator.anonKey, {
+    global: { fetch: emulator.fetch },
+    auth: { persistSession: false },
+    realtime: { transport: EmulatorSocket as never },
+  })
+}
+
+// In the page every fetch of the user Worker goes to the emulator; in Node the global fetch
+// is shared with the test runner, so clients the reader creates are routed instead.
+function createRoutedSdk(emulator: Emulator): typeof sdk {
+  type Options = NonNullable<Parameters<typeof sdk.createClient>[2]>
+  const createClient = ((url: string, key: string, options: Options = {}) =>
+    sdk.createClient(url, key, {
+      ...options,
+      global: { ...options.global, fetch: emulator.fetch },
+      auth: { persistSession: false, ...options.auth },
+      realtime: { transport: EmulatorSocket as never, ...options.realtime },
+    })) as typeof sdk.createClient
+  return { ...sdk, createClient }
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Sandbase stopped the run after ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    )
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** A logged value as it would arrive after a JSON round trip, errors keeping their message. */
+function toJsonValue(value: unknown): unknown {
+  try {
+    const text = JSON.stringify(value, (_, item: unknown) => {
+      if (typeof item === 'bigint') return `${item}n`
+      if (item instanceof Error) return { ...item, name: item.name, message: item.message }
+      return item
+    })
+    return text === undefined ? undefined : JSON.parse(text)
+  } catch {
+    return String(value)
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`
+  return String(error)
+}
