@@ -1,0 +1,105 @@
+/**
+ * The request body of a write or an rpc call, as PostgREST reads it: JSON (an object or an
+ * array of objects with the same keys) or a url-encoded form; the `columns` parameter picks
+ * which keys count. Mirrors PostgREST's `ApiRequest/Payload.hs`.
+ */
+import type { ServiceRequest } from '../http.ts'
+import { RestError } from './errors.ts'
+
+export type JsonObject = Record<string, unknown>
+
+export interface Payload {
+  /** The rows to write; a single object is one row. */
+  rows: JsonObject[]
+  isArray: boolean
+  /** The keys that become columns: from `columns=` when given, else the first object's. */
+  keys: string[]
+}
+
+const JSON_TYPES = ['application/json', 'application/vnd.pgrst.object+json']
+const FORM_TYPE = 'application/x-www-form-urlencoded'
+
+/** The body's media type without parameters; PostgREST assumes JSON when none is sent. */
+export function readContentType(request: ServiceRequest): string {
+  const header = request.headers['content-type']
+  if (!header) return 'application/json'
+  return header.split(';')[0].trim().toLowerCase()
+}
+
+/** Reads the body of POST/PATCH/PUT on a relation. */
+export function readPayload(request: ServiceRequest, columnsParam: string | null): Payload {
+  const columns = columnsParam === null ? null : parseColumnsParam(columnsParam)
+  const value = readBodyValue(request, false)
+  if (Array.isArray(value)) return readArray(value, columns)
+  if (isObject(value)) return { rows: [value], isArray: false, keys: columns ?? Object.keys(value) }
+  // Like PostgREST, a JSON scalar is taken as "no rows".
+  return { rows: [], isArray: true, keys: columns ?? [] }
+}
+
+/** Reads the arguments of an rpc call sent as a body: a JSON object (empty body means `{}`). */
+export function readRpcBody(request: ServiceRequest): unknown {
+  return readBodyValue(request, true)
+}
+
+function readBodyValue(request: ServiceRequest, isRpc: boolean): unknown {
+  const contentType = readContentType(request)
+  const body = request.body ?? ''
+
+  if (contentType === FORM_TYPE) return Object.fromEntries(new URLSearchParams(body))
+  if (!JSON_TYPES.includes(contentType)) {
+    throw new RestError(400, 'PGRST102', `Content-Type not acceptable: ${contentType}`)
+  }
+  if (body.trim() === '' && isRpc) return {}
+  try {
+    return JSON.parse(body)
+  } catch {
+    throw invalidBody('Empty or invalid json')
+  }
+}
+
+function readArray(value: unknown[], columns: string[] | null): Payload {
+  if (value.length === 0) return { rows: [], isArray: true, keys: columns ?? [] }
+  if (!value.every(isObject)) throw invalidBody('All object keys must match')
+
+  const rows = value as JsonObject[]
+  if (columns) return { rows, isArray: true, keys: columns }
+
+  const keys = Object.keys(rows[0])
+  const canonical = [...keys].sort().join('\u0000')
+  const isUniform = rows.every((row) => Object.keys(row).sort().join('\u0000') === canonical)
+  if (!isUniform) throw invalidBody('All object keys must match')
+  return { rows, isArray: true, keys }
+}
+
+/** Parses `columns=a,"b c"` into names; quotes allow commas and spaces inside a name. */
+export function parseColumnsParam(text: string): string[] {
+  const names: string[] = []
+  const pattern = /\s*(?:"((?:[^"\\]|\\.)*)"|([^,"]+?))\s*(?:,|$)/y
+  let index = 0
+  while (index < text.length) {
+    pattern.lastIndex = index
+    const match = pattern.exec(text)
+    if (!match || match[0] === '') throw badColumns(text)
+    names.push(match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2])
+    index = pattern.lastIndex
+  }
+  if (names.length === 0) throw badColumns(text)
+  return names
+}
+
+function badColumns(text: string): RestError {
+  return new RestError(
+    400,
+    'PGRST100',
+    `"failed to parse columns parameter (${text})" (line 1, column 1)`,
+    'unexpected end of input expecting field name (* or [a..z0..9_$])',
+  )
+}
+
+function invalidBody(message: string): RestError {
+  return new RestError(400, 'PGRST102', message)
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

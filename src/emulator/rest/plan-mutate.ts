@@ -1,0 +1,74 @@
+/**
+ * Plans a write on a relation from the request: which relation, which columns, how conflicts
+ * resolve and what comes back. Mirrors the checks of PostgREST's `Plan/MutatePlan.hs` that a
+ * client can observe (PGRST204 for an unknown column, the primary key as default conflict
+ * target).
+ */
+import type { RestRequest } from './context.ts'
+import { RestError } from './errors.ts'
+import type { Preferences } from './preferences.ts'
+import { qualifiedKey, type Relation } from './schema-cache.ts'
+import { parseColumnsParam, type Payload } from './body.ts'
+import type { InsertPlan, Returning } from './sql-mutate.ts'
+
+/** Finds the relation named by the path, or answers PostgREST's 404 PGRST205. */
+export function findRelation(rest: RestRequest): Relation {
+  const relation = rest.cache.relations.get(qualifiedKey(rest.schema, rest.name))
+  if (relation) return relation
+  throw new RestError(
+    404,
+    'PGRST205',
+    `Could not find the table '${rest.schema}.${rest.name}' in the schema cache`,
+  )
+}
+
+/** Throws PGRST204 for the first key that is not a column of the relation. */
+export function checkColumns(relation: Relation, keys: string[]): void {
+  const known = new Set(relation.columns.map((column) => column.name))
+  const unknown = keys.find((key) => !known.has(key))
+  if (unknown === undefined) return
+  throw new RestError(
+    400,
+    'PGRST204',
+    `Could not find the '${unknown}' column of '${relation.name}' in the schema cache`,
+  )
+}
+
+/** What the statement must hand back for the `return=` preference. */
+export function planReturning(preferences: Preferences): Returning {
+  if (preferences.return === 'representation') return 'rows'
+  if (preferences.return === 'headers-only') return 'primary-key'
+  return 'count'
+}
+
+/**
+ * The conflict target of an upsert: `on_conflict=` or the primary key. Without either,
+ * PostgREST ignores `resolution=` and the request is a plain insert.
+ */
+export function planOnConflict(
+  rest: RestRequest,
+  relation: Relation,
+  preferences: Preferences,
+): InsertPlan['onConflict'] {
+  const param = rest.request.url.searchParams.get('on_conflict')
+  const columns = param === null ? relation.primaryKey : parseColumnsParam(param)
+  if (!preferences.resolution || columns.length === 0) return null
+  return { columns, resolution: preferences.resolution }
+}
+
+/** Whether `resolution=` is honoured, and so echoed in `Preference-Applied`. */
+export function hasConflictTarget(rest: RestRequest, relation: Relation): boolean {
+  return relation.primaryKey.length > 0 || rest.request.url.searchParams.has('on_conflict')
+}
+
+/** The columns some row lacks: they need their default under `missing=default`. */
+export function findMissingColumns(payload: Payload): string[] {
+  return payload.keys.filter((key) => payload.rows.some((row) => !(key in row)))
+}
+
+/** Keeps only the payload's keys in each row, so extra keys never reach the database. */
+export function pickColumns(payload: Payload): Record<string, unknown>[] {
+  return payload.rows.map((row) =>
+    Object.fromEntries(payload.keys.filter((key) => key in row).map((key) => [key, row[key]])),
+  )
+}
