@@ -78,7 +78,8 @@ async function insertRows(rest: RestRequest, relation: Relation, preferences: Pr
       onConflict,
       returning,
     })
-    return { cte, params: [JSON.stringify(pickColumns(payload))], hasInserted: !!onConflict }
+    const hasInserted = onConflict?.resolution === 'merge-duplicates'
+    return { cte, params: [JSON.stringify(pickColumns(payload))], hasInserted }
   })
 
   const isMergeOfExisting =
@@ -219,7 +220,10 @@ function respond(
   const contentType = wantsSingleObject(rest)
     ? 'application/vnd.pgrst.object+json; charset=utf-8'
     : 'application/json; charset=utf-8'
-  return createResponse(shape.status, result.body ?? '[]', { ...headers, 'content-type': contentType })
+  return createResponse(shape.status, result.body ?? '[]', {
+    ...headers,
+    'content-type': contentType,
+  })
 }
 
 /** PostgREST's `Content-Range` for a mutation: `lower-upper/total`, `*` where unknown. */
@@ -253,9 +257,9 @@ async function readDefaults(
   relation: Relation,
   columns: string[],
 ): Promise<Map<string, string>> {
-  const { rows } = await session.query<{ name: string; expression: string }>(
-    COLUMN_DEFAULTS_SQL,
-    [qualify(relation), columns],
-  )
+  const { rows } = await session.query<{ name: string; expression: string }>(COLUMN_DEFAULTS_SQL, [
+    qualify(relation),
+    columns,
+  ])
   return new Map(rows.map((row) => [row.name, row.expression]))
 }

@@ -127,7 +127,10 @@ export function buildRepresentation(rest: RestRequest, source: string): SqlFragm
   const row = items.some((item) => item.column === '*')
     ? 'pgrst_row'
     : `json_build_object(${items
-        .map((item) => `${quoteLiteral(item.alias ?? item.column)}, pgrst_row.${quoteIdent(item.column)}`)
+        .map(
+          (item) =>
+            `${quoteLiteral(item.alias ?? item.column)}, pgrst_row.${quoteIdent(item.column)}`,
+        )
         .join(', ')})`
   return {
     sql: `(select coalesce(json_agg(${row}), '[]')::text from ${source} as pgrst_row)`,

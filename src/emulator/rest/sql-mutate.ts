@@ -96,7 +96,9 @@ function formatOnConflict(onConflict: InsertPlan['onConflict'], columns: string[
   if (onConflict.resolution === 'ignore-duplicates' || columns.length === 0) {
     return `\n  on conflict ${target} do nothing`
   }
-  const assignments = columns.map((column) => `${quoteIdent(column)} = excluded.${quoteIdent(column)}`)
+  const assignments = columns.map(
+    (column) => `${quoteIdent(column)} = excluded.${quoteIdent(column)}`,
+  )
   return `\n  on conflict ${target} do update set ${assignments.join(', ')}`
 }
 

@@ -250,7 +250,9 @@ describe('insert', () => {
   })
 
   test('an RLS check failure is 401 for anon and 403 for a signed-in user', async () => {
-    const anon = await project.anon.from('guestbook').insert({ message: 'far too long to be accepted' })
+    const anon = await project.anon
+      .from('guestbook')
+      .insert({ message: 'far too long to be accepted' })
     expect(anon.status).toBe(401)
     expect(anon.error).toEqual({
       code: '42501',
@@ -275,7 +277,9 @@ describe('insert', () => {
 
   test('RLS lets a row through that meets the policy, and service_role bypasses it', async () => {
     expect((await project.anon.from('guestbook').insert({ message: 'hi' })).status).toBe(201)
-    const long = await project.service.from('guestbook').insert({ message: 'far too long to be accepted' })
+    const long = await project.service
+      .from('guestbook')
+      .insert({ message: 'far too long to be accepted' })
     expect(long.status).toBe(201)
   })
 
