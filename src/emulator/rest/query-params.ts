@@ -1,0 +1,122 @@
+/**
+ * The query string of a REST request, parsed into the typed form of `query-ast.ts`
+ * (PostgREST's `ApiRequest.QueryParams`).
+ *
+ * Exports for the read, write and rpc pipelines:
+ * - `parseQueryParams(params, { excluded })`: select tree, filters and logic trees (top level
+ *   and per embedding path), order, limit/offset, `columns`, `on_conflict`, leftovers.
+ * - `buildReadQuery` (sql-read.ts): the SQL that returns the JSON body and the counts.
+ * - `buildWhere` (sql-filter.ts): a WHERE clause from parsed conditions, for update/delete.
+ */
+import { readFieldRef } from './field-parser.ts'
+import { parseFilterValue } from './filters.ts'
+import { parseLogicTree } from './logic.ts'
+import { parseOrder } from './order.ts'
+import { Cursor } from './parse-error.ts'
+import {
+  createNodeModifiers,
+  type NodeModifiers,
+  type QueryParams,
+  type SelectItem,
+} from './query-ast.ts'
+import { parseSelect } from './select-parser.ts'
+
+export * from './query-ast.ts'
+
+export interface ParseOptions {
+  /** Names kept out of filtering and returned in `extra`, e.g. a function's argument names. */
+  excluded?: Iterable<string>
+}
+
+const STAR: SelectItem[] = [
+  { kind: 'column', field: { name: '*', jsonPath: [] }, alias: null, cast: null },
+]
+const RAW_KEYS = ['columns', 'on_conflict']
+
+/**
+ * Parses every parameter like PostgREST: reserved keys (`select`, `order`, `limit`, `offset`,
+ * `or`, `and`, `columns`, `on_conflict`, optionally prefixed by an embedding path) and, for any
+ * other key, a filter on the column it names.
+ */
+export function parseQueryParams(params: URLSearchParams, options: ParseOptions = {}): QueryParams {
+  const excluded = new Set(options.excluded ?? [])
+  const query: QueryParams = {
+    select: STAR,
+    hasSelect: false,
+    root: createNodeModifiers(),
+    embedded: new Map(),
+    columns: null,
+    onConflict: null,
+    extra: new Map(),
+  }
+
+  for (const [key, value] of params) {
+    if (key === 'select') {
+      query.select = value.trim() === '' ? STAR : parseSelect(value)
+      query.hasSelect = true
+    } else if (RAW_KEYS.includes(key) || excluded.has(key)) {
+      query.extra.set(key, value)
+      if (key === 'columns') query.columns = splitNames(value)
+      if (key === 'on_conflict') query.onConflict = splitNames(value)
+    } else {
+      applyParam(query, key, value)
+    }
+  }
+  return query
+}
+
+/** Applies one modifier or filter parameter to the level its key's path points at. */
+function applyParam(query: QueryParams, key: string, value: string): void {
+  const arrow = key.indexOf('->')
+  const head = arrow === -1 ? key : key.slice(0, arrow)
+  const jsonTail = arrow === -1 ? '' : key.slice(arrow)
+  const parts = head.split('.')
+  const last = parts.at(-1) ?? ''
+  const isNegatedLogic = parts.length >= 2 && parts.at(-2) === 'not' && /^(and|or)$/.test(last)
+
+  if (!jsonTail && (isNegatedLogic || last === 'and' || last === 'or')) {
+    const path = parts.slice(0, isNegatedLogic ? -2 : -1)
+    const tree = parseLogicTree(last as 'and' | 'or', isNegatedLogic, value)
+    modifiersAt(query, path).conditions.push(tree)
+    return
+  }
+  if (!jsonTail && (last === 'order' || last === 'limit' || last === 'offset')) {
+    const modifiers = modifiersAt(query, parts.slice(0, -1))
+    if (last === 'order') modifiers.order = parseOrder(value)
+    else modifiers[last] = parseCount(last, value)
+    return
+  }
+
+  const cursor = new Cursor(last + jsonTail, 'filter')
+  const field = readFieldRef(cursor)
+  if (!cursor.isDone) throw cursor.fail('"." or end of the column name')
+  const operation = parseFilterValue(value)
+  modifiersAt(query, parts.slice(0, -1)).conditions.push({ kind: 'filter', field, operation })
+}
+
+function modifiersAt(query: QueryParams, path: string[]): NodeModifiers {
+  if (path.length === 0) return query.root
+  const key = path.join('.')
+  let modifiers = query.embedded.get(key)
+  if (!modifiers) {
+    modifiers = createNodeModifiers()
+    query.embedded.set(key, modifiers)
+  }
+  return modifiers
+}
+
+function parseCount(name: 'limit' | 'offset', value: string): number {
+  if (!/^\d+$/.test(value.trim())) {
+    const cursor = new Cursor(value, `${name} parameter`)
+    cursor.position = Math.max(0, value.search(/\D/))
+    throw cursor.fail('digit')
+  }
+  return Number(value)
+}
+
+function splitNames(value: string): string[] {
+  return value
+    .split(',')
+    .map((name) => name.trim().replace(/^"(.*)"$/, '$1'))
+    .filter(Boolean)
+}

@@ -1,0 +1,84 @@
+/**
+ * The `select` parameter: columns, aliases, casts, JSON paths and embedded resources, as
+ * PostgREST's `pRequestSelect` reads them.
+ */
+import { readJsonPath, readName } from './field-parser.ts'
+import { Cursor } from './parse-error.ts'
+import type { EmbedItem, SelectItem } from './query-ast.ts'
+
+// A cast must be a plain type name (`text`, `int4`, `double precision`, `text[]`): it is
+// written into the SQL, so anything else is refused at parse time.
+const CAST_TYPE = /^[a-z_][a-z0-9_ ]*(\[\])?$/i
+
+/** Parses a `select` value into its items. */
+export function parseSelect(input: string): SelectItem[] {
+  const cursor = new Cursor(input, 'select parameter')
+  const items = readItems(cursor, 0)
+  if (!cursor.isDone) throw cursor.fail('"," or end of input')
+  return items
+}
+
+function readItems(cursor: Cursor, depth: number): SelectItem[] {
+  const items: SelectItem[] = []
+  // `rel()` selects nothing from the embedding, which is how `!inner` filters without output.
+  if (depth > 0 && cursor.peek() === ')') return items
+  do {
+    items.push(readItem(cursor, depth))
+  } while (cursor.accept(','))
+  return items
+}
+
+function readItem(cursor: Cursor, depth: number): SelectItem {
+  if (cursor.accept('...')) {
+    const name = readName(cursor, 'embedded resource name')
+    return readEmbed(cursor, name, null, true, depth)
+  }
+  if (cursor.accept('*')) {
+    return { kind: 'column', field: { name: '*', jsonPath: [] }, alias: null, cast: null }
+  }
+
+  let alias: string | null = null
+  let name = readName(cursor)
+  if (cursor.peek() === ':' && !cursor.startsWith('::')) {
+    cursor.accept(':')
+    alias = name
+    if (cursor.accept('...')) throw cursor.fail('field name')
+    name = readName(cursor)
+  }
+
+  if (cursor.peek() === '!' || cursor.peek() === '(') {
+    if (name === 'count' && cursor.startsWith('()')) {
+      cursor.accept('()')
+      return { kind: 'count', alias }
+    }
+    return readEmbed(cursor, name, alias, false, depth)
+  }
+
+  const field = { name, jsonPath: readJsonPath(cursor) }
+  let cast: string | null = null
+  if (cursor.accept('::')) {
+    cast = cursor.readUntil(',)').trim()
+    if (!CAST_TYPE.test(cast)) throw cursor.fail('a type name')
+  }
+  return { kind: 'column', field, alias, cast }
+}
+
+function readEmbed(
+  cursor: Cursor,
+  relation: string,
+  alias: string | null,
+  isSpread: boolean,
+  depth: number,
+): EmbedItem {
+  let hint: string | null = null
+  let joinType: EmbedItem['joinType'] = null
+  while (cursor.accept('!')) {
+    const word = readName(cursor, 'hint or join type')
+    if (word === 'inner' || word === 'left') joinType = word
+    else hint = word
+  }
+  cursor.expect('(', '"(" to open the embedded select')
+  const select = readItems(cursor, depth + 1)
+  cursor.expect(')', '"," or ")"')
+  return { kind: 'embed', relation, alias, hint, joinType, isSpread, select }
+}
