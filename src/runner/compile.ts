@@ -40,6 +40,9 @@ export async function compileUserCode(
         supabase: `globalThis.${RUNTIME_GLOBAL}.supabase`,
         console: `globalThis.${RUNTIME_GLOBAL}.console`,
       },
+      // A dynamic import() of a computed URL would load code from the network; unsupported,
+      // esbuild turns it into a require() that fails at run time.
+      supported: { 'dynamic-import': false },
       plugins: [sdkPlugin()],
     })
     return { ok: true, code: result.outputFiles[0].text }

@@ -1,4 +1,14 @@
-/** The lesson's live example: editor, Run and Reset, and the four trace panes. */
+/**
+ * The lesson's live example: example tabs, the editor with the JS and Python calls beside
+ * it, Run and Reset, and the four panes. It only renders and dispatches; the runner does
+ * the work.
+ */
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react'
+import { createRunner, type Runner } from '../../runner/index.ts'
+import { BootStatus } from './BootStatus.tsx'
+import { CodeEditor } from './CodeEditor.tsx'
+import { ConsolePane, RequestPane, ResponsePane, SqlPane } from './panes.tsx'
+
 export interface PlaygroundExample {
   title: string
   code: string
@@ -12,7 +22,95 @@ export interface PlaygroundProps {
   python?: string
 }
 
+// One runner (and one emulator Worker) per page, shared by the island's renders.
+let pageRunner: Runner | null = null
+
 /** Renders the playground for a lesson's examples. */
-export default function Playground({ examples }: PlaygroundProps) {
-  return <pre>{examples[0]?.code}</pre>
+export default function Playground({ examples, dataset, js, python }: PlaygroundProps) {
+  pageRunner ??= createRunner(dataset)
+  const runner = pageRunner
+  const state = useSyncExternalStore(runner.subscribe, runner.getState, runner.getState)
+  const [tab, setTab] = useState(0)
+  const [codes, setCodes] = useState(() => examples.map(({ code }) => code))
+  const example = examples[tab]
+
+  useEffect(() => runner.boot(), [runner])
+
+  const run = useCallback(() => void runner.run(codes[tab]), [runner, codes, tab])
+  const reset = useCallback(() => {
+    setCodes((current) => current.map((code, i) => (i === tab ? examples[i].code : code)))
+    void runner.reset()
+  }, [runner, examples, tab])
+  const edit = useCallback(
+    (code: string) => setCodes((current) => current.map((old, i) => (i === tab ? code : old))),
+    [tab],
+  )
+
+  const isBusy = state.run.status === 'compiling' || state.run.status === 'running'
+  return (
+    <div className="sb-playground not-content">
+      {examples.length > 1 && (
+        <div className="sb-tabs" role="tablist" aria-label="Examples">
+          {examples.map(({ title }, i) => (
+            <button
+              key={i}
+              type="button"
+              role="tab"
+              aria-selected={i === tab}
+              className="sb-tab"
+              onClick={() => setTab(i)}
+            >
+              {title}
+            </button>
+          ))}
+        </div>
+      )}
+
+      <div className="sb-workbench">
+        <div className="sb-editor-column">
+          <div className="sb-toolbar">
+            <span className="sb-example-title">{example.title}</span>
+            <button type="button" className="sb-button sb-run" onClick={run} disabled={isBusy}>
+              Run
+            </button>
+            <button type="button" className="sb-button" onClick={reset}>
+              Reset
+            </button>
+            <kbd className="sb-shortcut">Ctrl/⌘ + Enter</kbd>
+          </div>
+          <CodeEditor
+            key={tab}
+            value={codes[tab]}
+            label={`Code of the example “${example.title}”`}
+            onChange={edit}
+            onRun={run}
+          />
+          <BootStatus boot={state.boot} run={state.run} />
+        </div>
+
+        <aside className="sb-calls" aria-label="The same call in JavaScript and Python">
+          {js && (
+            <p>
+              <span className="sb-lang">JavaScript</span> <code>{js}()</code>
+            </p>
+          )}
+          {(example.python || python) && (
+            <>
+              <p>
+                <span className="sb-lang">Python</span> {python && <code>{python}()</code>}
+              </p>
+              {example.python && <pre className="sb-python">{example.python.trim()}</pre>}
+            </>
+          )}
+        </aside>
+      </div>
+
+      <div className="sb-panes">
+        <RequestPane run={state.run} />
+        <ResponsePane run={state.run} />
+        <SqlPane run={state.run} />
+        <ConsolePane run={state.run} />
+      </div>
+    </div>
+  )
 }

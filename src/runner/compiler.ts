@@ -1,0 +1,27 @@
+/** esbuild-wasm for the page: loaded and initialised once, on first need, then reused. */
+import type * as Esbuild from 'esbuild-wasm'
+import { compileUserCode, type CompileResult } from './compile.ts'
+
+let ready: Promise<typeof Esbuild> | null = null
+
+/** Starts loading esbuild-wasm (about 10 MB of wasm) without waiting for it. */
+export function loadCompiler(): Promise<typeof Esbuild> {
+  ready ??= initialise()
+  ready.catch(() => (ready = null))
+  return ready
+}
+
+async function initialise(): Promise<typeof Esbuild> {
+  const [esbuild, { default: wasmURL }] = await Promise.all([
+    import('esbuild-wasm'),
+    import('esbuild-wasm/esbuild.wasm?url'),
+  ])
+  // esbuild compiles in a worker of its own, so the page stays responsive meanwhile.
+  await esbuild.initialize({ wasmURL, worker: true })
+  return esbuild
+}
+
+/** Compiles the reader's TypeScript, loading the compiler first if needed. */
+export async function compile(source: string): Promise<CompileResult> {
+  return compileUserCode(await loadCompiler(), source)
+}

@@ -1,0 +1,239 @@
+/**
+ * The page side of the runner, and the whole interface the Playground island uses: boot,
+ * run, reset and subscribe. It owns the emulator Worker (one per page, kept alive) and a
+ * fresh user Worker per Run, and turns their messages into one observable state.
+ */
+import { loadCompiler, compile } from './compiler.ts'
+import type { BootStep, FromEmulator, FromUser, SerializedError, ToEmulator, ToUser } from './protocol.ts'
+import { addConsoleLine, addTraceEvent, createRun, endRun, type Run } from './timeline.ts'
+
+/** A Run that has not ended after this long is stopped by terminating its Worker. */
+export const RUN_TIME_LIMIT_MS = 5_000
+
+export type BootPhase = 'idle' | 'booting' | 'ready' | 'failed'
+
+export interface BootState {
+  phase: BootPhase
+  step: BootStep | null
+  isCompilerReady: boolean
+  error: SerializedError | null
+  /** Milliseconds from boot() until the project answered, once it did. */
+  bootMs: number | null
+}
+
+export interface RunnerState {
+  boot: BootState
+  run: Run
+}
+
+/** What the Playground island talks to; nothing else of the runner is visible to it. */
+export interface Runner {
+  boot(): void
+  run(source: string): Promise<void>
+  reset(): Promise<void>
+  subscribe(listener: (state: RunnerState) => void): () => void
+  getState(): RunnerState
+}
+
+interface Project {
+  url: string
+  anonKey: string
+}
+
+/** Creates the runner for one lesson's dataset. */
+export function createRunner(dataset: string): Runner {
+  const listeners = new Set<(state: RunnerState) => void>()
+  let state: RunnerState = {
+    boot: { phase: 'idle', step: null, isCompilerReady: false, error: null, bootMs: null },
+    run: createRun(),
+  }
+  let emulatorWorker: Worker | null = null
+  let project: Promise<Project> | null = null
+  let spare: Promise<Worker> | null = null
+  let current: { worker: Worker; timer: ReturnType<typeof setTimeout>; started: number } | null =
+    null
+  let lastResetId = 0
+  const resets = new Map<number, (error?: SerializedError) => void>()
+
+  function setState(next: Partial<RunnerState>): void {
+    state = { ...state, ...next }
+    listeners.forEach((listener) => listener(state))
+  }
+  const setBoot = (boot: Partial<BootState>) => setState({ boot: { ...state.boot, ...boot } })
+  const updateRun = (update: (run: Run) => Run) => setState({ run: update(state.run) })
+
+  function boot(): void {
+    if (emulatorWorker) return
+    const started = performance.now()
+    setBoot({ phase: 'booting' })
+
+    emulatorWorker = new Worker(new URL('./emulator-worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'sandbase-emulator',
+    })
+    project = new Promise((resolve, reject) => {
+      emulatorWorker!.onmessage = ({ data }: MessageEvent<FromEmulator>) => {
+        switch (data.type) {
+          case 'boot-progress':
+            return setBoot({ step: data.step })
+          case 'booted':
+            setBoot({ phase: 'ready', step: null, bootMs: performance.now() - started })
+            return resolve(data)
+          case 'boot-failed':
+            setBoot({ phase: 'failed', error: data.error })
+            return reject(Object.assign(new Error(data.error.message), data.error))
+          case 'trace':
+            return updateRun((run) => addTraceEvent(run, data.event))
+          case 'reset-done':
+            resets.get(data.id)?.(data.error)
+            resets.delete(data.id)
+            return
+        }
+      }
+    })
+    project.catch(() => {})
+    postToEmulator({
+      type: 'boot',
+      dataset,
+      snapshotUrl: `${import.meta.env.BASE_URL}snapshots/${dataset}.tar.gz`,
+    })
+
+    loadCompiler().then(
+      () => setBoot({ isCompilerReady: true }),
+      () => {},
+    )
+    spare = spawnUserWorker()
+  }
+
+  function postToEmulator(message: ToEmulator, transfer: Transferable[] = []): void {
+    emulatorWorker!.postMessage(message, transfer)
+  }
+
+  async function run(source: string): Promise<void> {
+    boot()
+    stopCurrent()
+    const started = performance.now()
+    setState({ run: createRun('compiling') })
+
+    const compiled = await compile(source).catch((error: Error) => ({
+      ok: false as const,
+      problems: [{ message: `The compiler failed to load: ${error.message}`, line: null, column: null }],
+    }))
+    if (!compiled.ok) {
+      updateRun((run) => addConsoleLine(run, { kind: 'compile-error', problems: compiled.problems }))
+      updateRun((run) => endRun(run, 'failed', performance.now() - started))
+      return
+    }
+
+    const target = await project!.catch(() => null)
+    if (!target) {
+      const message = state.boot.error?.message ?? 'the project did not start'
+      updateRun((run) => addConsoleLine(run, { kind: 'emulator-error', message }))
+      updateRun((run) => endRun(run, 'failed', performance.now() - started))
+      return
+    }
+    // A newer Run may have started while this one compiled.
+    if (state.run.status !== 'compiling') return
+
+    const worker = await (spare ?? spawnUserWorker())
+    spare = spawnUserWorker()
+    const channel = new MessageChannel()
+    postToEmulator({ type: 'connect', port: channel.port1 }, [channel.port1])
+
+    const timer = setTimeout(() => {
+      finish(worker, 'stopped')
+      updateRun((run) => addConsoleLine(run, { kind: 'stopped', seconds: RUN_TIME_LIMIT_MS / 1000 }))
+    }, RUN_TIME_LIMIT_MS)
+    current = { worker, timer, started }
+    updateRun((run) => ({ ...run, status: 'running' }))
+
+    worker.onmessage = ({ data }: MessageEvent<FromUser>) => {
+      if (current?.worker !== worker) return
+      switch (data.type) {
+        case 'console':
+          return updateRun((run) => addConsoleLine(run, { kind: 'log', ...data }))
+        case 'uncaught':
+          return updateRun((run) => addConsoleLine(run, { kind: 'uncaught', error: data.error }))
+        case 'finished':
+          return finish(worker, hasUncaught(state.run) ? 'failed' : 'done')
+      }
+    }
+    // An error the worker itself raises (a failed import, a clone failure) ends the Run.
+    worker.onerror = (event) => {
+      event.preventDefault()
+      const error = { name: 'Error', message: event.message || 'The Run’s worker failed' }
+      updateRun((run) => addConsoleLine(run, { kind: 'uncaught', error }))
+      finish(worker, 'failed')
+    }
+    worker.onmessageerror = () => {
+      const error = { name: 'DataCloneError', message: 'A message from the Run could not be read' }
+      updateRun((run) => addConsoleLine(run, { kind: 'uncaught', error }))
+    }
+    const { url, anonKey } = target
+    const start: ToUser = { type: 'start', code: compiled.code, url, anonKey, port: channel.port2 }
+    worker.postMessage(start, [channel.port2])
+  }
+
+  function finish(worker: Worker, status: 'done' | 'failed' | 'stopped'): void {
+    if (current?.worker !== worker) return
+    const { timer, started } = current
+    clearTimeout(timer)
+    worker.terminate()
+    current = null
+    updateRun((run) => endRun(run, status, performance.now() - started))
+  }
+
+  function stopCurrent(): void {
+    if (!current) return
+    clearTimeout(current.timer)
+    current.worker.terminate()
+    current = null
+  }
+
+  async function reset(): Promise<void> {
+    boot()
+    stopCurrent()
+    setState({ run: createRun() })
+    await project!.catch(() => {})
+    if (state.boot.phase !== 'ready') return
+
+    lastResetId += 1
+    const id = lastResetId
+    const error = await new Promise<SerializedError | undefined>((resolve) => {
+      resets.set(id, resolve)
+      postToEmulator({ type: 'reset', id })
+    })
+    if (error) updateRun((run) => addConsoleLine(run, { kind: 'emulator-error', message: error.message }))
+  }
+
+  return {
+    boot,
+    run,
+    reset,
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    getState: () => state,
+  }
+}
+
+// A user Worker loads supabase-js before it is needed, so a Run starts without that delay.
+function spawnUserWorker(): Promise<Worker> {
+  const worker = new Worker(new URL('./user-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'sandbase-run',
+  })
+  return new Promise((resolve) => {
+    worker.onmessage = ({ data }: MessageEvent<FromUser>) => {
+      if (data.type === 'ready') resolve(worker)
+    }
+    // A worker that failed to load still resolves: its Run then ends by the time limit,
+    // and the error event explains why.
+    worker.onerror = () => resolve(worker)
+  })
+}
+
+function hasUncaught(run: Run): boolean {
+  return run.console.some(({ kind }) => kind === 'uncaught')
+}
