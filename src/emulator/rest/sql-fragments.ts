@@ -19,7 +19,8 @@ export function quoteQualified(schema: string, name: string): string {
 
 /** The positional parameters of one statement; `add` returns the placeholder to write. */
 export class SqlParams {
-  readonly values: unknown[] = []
+  /** Pass the values already bound by the surrounding statement to continue their numbering. */
+  constructor(readonly values: unknown[] = []) {}
 
   /** Binds a value and returns its `$n`. */
   add(value: unknown): string {

@@ -3,8 +3,14 @@
  * total count (when asked), the number of rows in the page and the body as JSON text built by
  * Postgres itself, so numbers, timestamps and key order are exactly Postgres's JSON.
  *
- * Exports: `buildReadQuery(input)` for reads, `return=representation` (with a source such as
- * the CTE `pgrst_source`) and set-returning functions.
+ * Exports: `buildReadQuery(input)` for reads, `return=representation` and set-returning
+ * functions. A write puts its rows in a CTE and reads them back through the same builder:
+ *
+ *   const params = new SqlParams(insertParams)   // continues after the INSERT's own $n
+ *   const read = buildReadQuery({
+ *     source: { from: 'pgrst_source', alias: 'pgrst_source', relation }, query, cache, params,
+ *   })
+ *   sql = `with pgrst_source as (insert ... returning *) ${read.sql}`
  */
 import { RestError } from './errors.ts'
 import type { NodeModifiers, QueryParams } from './query-ast.ts'
