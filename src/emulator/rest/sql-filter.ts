@@ -22,8 +22,9 @@ const BINARY: Partial<Record<Operator, string>> = {
   ov: '&&',
   sl: '<<',
   sr: '>>',
-  nxl: '&<',
-  nxr: '&>',
+  // "not extending to the left/right of", so `nxl` is `&>` and `nxr` is `&<`.
+  nxl: '&>',
+  nxr: '&<',
   adj: '-|-',
 }
 
