@@ -98,7 +98,11 @@ create table todos (
   done boolean not null default false
 );
 
-insert into todos (task, done) values ('Water the plants', true), ('Call the bank', false);
+insert into todos (task, done) values
+  ('Water the plants', true),
+  ('Call the bank', false),
+  ('Book the flights', false),
+  ('Return the library books', true);
 
 -- Page visits are only written through the log_visit function.
 create table page_visits (
@@ -135,6 +139,7 @@ create policy "anyone can edit books" on books for update using (true) with chec
 
 create policy "anyone can read todos" on todos for select using (true);
 create policy "anyone can add todos" on todos for insert with check (true);
+create policy "anyone can remove todos" on todos for delete using (true);
 
 create policy "anyone can read page visits" on page_visits for select using (true);
 create policy "anyone can log a page visit" on page_visits for insert with check (true);
@@ -195,3 +200,8 @@ grant all on all tables in schema archive to service_role;
 
 alter role authenticator set pgrst.db_schemas = 'public, graphql_public, archive';
 notify pgrst, 'reload schema';
+
+-- Flush everything to the data files before the project is saved as a snapshot. Without
+-- it, booting the snapshot replays the write-ahead log, where Postgres records each
+-- sequence 32 values ahead, and the next id would be 34 instead of 6.
+checkpoint;

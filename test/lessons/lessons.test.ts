@@ -18,17 +18,17 @@ const LESSONS_DIR = join(import.meta.dirname, '../../content/lessons')
  * this list as the read and write paths grow; it should end up empty.
  */
 const AWAITING_REST_FEATURES = new Set<string>([
-  'database/select: Specific columns',
-  'database/select: Referenced table (one-to-many)',
-  'database/select: Referenced table (many-to-one)',
-  'database/select: Through a join table (many-to-many)',
-  'database/select: Same table referenced twice',
-  'database/select: Filter through a referenced table',
-  'database/select: Count referenced rows',
-  'database/select: Count rows without fetching them',
-  'database/select: JSON column paths',
-  'database/select: Inner join',
+  'database/rpc: Without arguments',
+  'database/rpc: With arguments',
+  'database/rpc: Filter the rows a function returns',
+  'database/rpc: Count the rows, fetch none',
+  'database/rpc: A read-only call with GET',
+  'database/rpc: A function that writes',
+  'database/rpc: Writing in a read-only call fails',
 ])
+
+// `SANDBASE_RUN_AWAITING=1 npx vitest run test/lessons` shows which awaited ones pass now.
+const RUN_AWAITING = Boolean(process.env.SANDBASE_RUN_AWAITING)
 
 interface LessonFile {
   /** `<section>/<method>`, from the file's path. */
@@ -81,7 +81,7 @@ for (const { name, lesson } of lessonFiles) {
 
     for (const example of lesson.examples) {
       const testName = `${name}: ${example.title}`
-      if (AWAITING_REST_FEATURES.has(testName)) {
+      if (AWAITING_REST_FEATURES.has(testName) && !RUN_AWAITING) {
         test.todo(testName)
         continue
       }
