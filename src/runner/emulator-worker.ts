@@ -9,6 +9,8 @@ import { serializeError } from './serialize.ts'
 
 // Requests that arrive while the project is still booting wait for it.
 let emulator: Promise<Emulator> | null = null
+// Off while the worker warms the project up, so the reader sees only their own requests.
+let isForwarding = false
 
 const scope = self as unknown as DedicatedWorkerGlobalScope
 
@@ -43,7 +45,8 @@ async function bootProject(dataset: string, snapshotUrl: string): Promise<Emulat
       ...(dataset !== 'empty' && { dataset }),
       ...(snapshot && { snapshot }),
     })
-    project.trace.subscribe((event) => post({ type: 'trace', event }))
+    project.trace.subscribe((event) => isForwarding && post({ type: 'trace', event }))
+    await warmUp(project)
 
     const { url, anonKey, serviceRoleKey } = project
     post({ type: 'booted', url, anonKey, serviceRoleKey, fromSnapshot: Boolean(snapshot) })
@@ -67,10 +70,26 @@ async function fetchSnapshot(url: string): Promise<Blob | null> {
 async function resetProject(id: number): Promise<void> {
   try {
     const project = await requireProject()
-    await project.reset()
+    // Requests that arrive meanwhile wait for the fresh database instead of the closing one.
+    const restored = project.reset().then(() => warmUp(project))
+    emulator = restored.then(() => project)
+    await restored
     post({ type: 'reset-done', id })
   } catch (error) {
     post({ type: 'reset-done', id, error: serializeError(error) })
+  }
+}
+
+// The first request after a boot loads the REST schema cache and wakes Postgres up; doing it
+// here keeps that second out of the reader's first Run.
+async function warmUp(project: Emulator): Promise<void> {
+  isForwarding = false
+  try {
+    // Any relation name loads the schema cache; this one answers 404.
+    const url = `${project.url}/rest/v1/sandbase_warm_up`
+    await project.fetch(url, { headers: { apikey: project.anonKey } })
+  } finally {
+    isForwarding = true
   }
 }
 

@@ -24,6 +24,8 @@ export interface BootState {
 export interface RunnerState {
   boot: BootState
   run: Run
+  /** How many Runs were started, so a test or the island can tell one Run from the next. */
+  runCount: number
 }
 
 /** What the Playground island talks to; nothing else of the runner is visible to it. */
@@ -46,6 +48,7 @@ export function createRunner(dataset: string): Runner {
   let state: RunnerState = {
     boot: { phase: 'idle', step: null, isCompilerReady: false, error: null, bootMs: null },
     run: createRun(),
+    runCount: 0,
   }
   let emulatorWorker: Worker | null = null
   let project: Promise<Project> | null = null
@@ -113,7 +116,7 @@ export function createRunner(dataset: string): Runner {
     boot()
     stopCurrent()
     const started = performance.now()
-    setState({ run: createRun('compiling') })
+    setState({ run: createRun('compiling'), runCount: state.runCount + 1 })
 
     const compiled = await compile(source).catch((error: Error) => ({
       ok: false as const,

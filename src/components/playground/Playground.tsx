@@ -48,7 +48,11 @@ export default function Playground({ examples, dataset, js, python }: Playground
 
   const isBusy = state.run.status === 'compiling' || state.run.status === 'running'
   return (
-    <div className="sb-playground not-content">
+    <div
+      className="sb-playground not-content"
+      data-run-count={state.runCount}
+      data-run-status={state.run.status}
+    >
       {examples.length > 1 && (
         <div className="sb-tabs" role="tablist" aria-label="Examples">
           {examples.map(({ title }, i) => (

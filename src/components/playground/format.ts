@@ -28,10 +28,21 @@ export function pickHeaders(headers: Record<string, string>, names: string[]): [
   return names.filter((name) => name in lower).map((name) => [name, shortenSecret(name, lower[name])])
 }
 
-// A JWT is three long base64url parts; its first and last characters are enough to compare.
 function shortenSecret(name: string, value: string): string {
-  if (name !== 'apikey' && name !== 'authorization') return value
-  return value.replace(/[\w-]{12,}\.[\w-]{12,}\.[\w-]{12,}/, (jwt) => `${jwt.slice(0, 10)}…${jwt.slice(-6)}`)
+  return name === 'apikey' || name === 'authorization' ? shortenJwts(value) : value
+}
+
+// A JWT is three long base64url parts; its first and last characters are enough to compare.
+const JWT = /[\w-]{12,}\.[\w-]{12,}\.[\w-]{12,}/g
+
+/** Replaces every JWT in `text` by its first and last characters. */
+export function shortenJwts(text: string): string {
+  return text.replace(JWT, (jwt) => `${jwt.slice(0, 10)}…${jwt.slice(-6)}`)
+}
+
+/** SQL parameters as one line of JSON, with tokens shortened. */
+export function formatParams(params: unknown[]): string {
+  return shortenJwts(JSON.stringify(params))
 }
 
 /** A body as the reader should see it: indented JSON when it parses, the raw text otherwise. */

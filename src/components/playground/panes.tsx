@@ -9,6 +9,7 @@ import {
   RESPONSE_HEADERS,
   formatError,
   formatLogArgs,
+  formatParams,
   pickHeaders,
   prettyBody,
   readableUrl,
@@ -99,7 +100,7 @@ export function SqlPane({ run }: { run: Run }) {
               <p className="sb-meta">
                 {statement.params.length > 0 && (
                   <>
-                    params <code>{JSON.stringify(statement.params)}</code> ·{' '}
+                    params <code>{formatParams(statement.params)}</code> ·{' '}
                   </>
                 )}
                 {statement.rowCount} {statement.rowCount === 1 ? 'row' : 'rows'} ·{' '}
