@@ -114,16 +114,6 @@ export function errorResponse(error: RestError): Response {
   return jsonResponse(error.status, error.toBody(), error.headers)
 }
 
-/** PGRST116: `Accept: application/vnd.pgrst.object+json` but the result is not one row. */
-export function singularityError(rowCount: number): RestError {
-  return new RestError(
-    406,
-    'PGRST116',
-    'JSON object requested, multiple (or no) rows returned',
-    `The result contains ${rowCount} rows`,
-  )
-}
-
 /** PGRST124: `max-affected` with `handling=strict` and more rows than allowed. */
 export function maxAffectedError(rowCount: number): RestError {
   return new RestError(

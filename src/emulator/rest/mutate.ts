@@ -4,8 +4,9 @@
  * (`Content-Range`, `Location`, `Preference-Applied`). Mirrors PostgREST's mutation responses.
  */
 import { createResponse } from '../http.ts'
+import type { SqlSession } from '../db.ts'
 import type { RestRequest } from './context.ts'
-import { maxAffectedError, RestError, singularityError } from './errors.ts'
+import { maxAffectedError, RestError } from './errors.ts'
 import {
   checkStrictPreferences,
   formatPreferenceApplied,
@@ -18,7 +19,6 @@ import { readPayload } from './body.ts'
 import {
   checkColumns,
   findMissingColumns,
-  findRelation,
   hasConflictTarget,
   pickColumns,
   planOnConflict,
@@ -33,11 +33,16 @@ import {
   MUTATION,
   qualify,
   SOURCE,
+  TARGET,
   type Returning,
 } from './sql-mutate.ts'
-import { buildFilterCondition, buildRepresentation, type SqlFragment } from './read-adapter.ts'
 import type { Relation } from './schema-cache.ts'
-import type { SqlSession } from '../db.ts'
+import { findRelation } from './read.ts'
+import { parseQueryParams, type QueryParams } from './query-params.ts'
+import { assertSingleRow, negotiateMedia, type Media } from './response.ts'
+import { buildWhere } from './sql-filter.ts'
+import { SqlParams } from './sql-fragments.ts'
+import { buildReadQuery } from './sql-read.ts'
 
 interface MutationResult {
   total: number
@@ -47,159 +52,177 @@ interface MutationResult {
   keys: Record<string, unknown>[]
 }
 
+/** One write, planned: the request pieces every kind of mutation needs. */
+interface Mutation {
+  rest: RestRequest
+  relation: Relation
+  preferences: Preferences
+  query: QueryParams
+  media: Media
+  returning: Returning
+}
+
 /** Handles a write on a relation. */
 export async function handleMutation(rest: RestRequest): Promise<Response> {
   const { method } = rest.request
   const preferences = parsePreferences(rest.request.headers['prefer'])
   checkStrictPreferences(preferences)
-
-  if (method === 'POST') return insertRows(rest, findRelation(rest), preferences)
-  if (method === 'PATCH') return updateRows(rest, findRelation(rest), preferences)
-  if (method === 'DELETE') return deleteRows(rest, findRelation(rest), preferences)
   // Not yet: PUT, PostgREST's single-row upsert addressed by primary-key filters; it answers
   // the emulator's 501 SBX01 instead.
   if (method === 'PUT') throw rest.notYet('PUT (single-row upsert by primary key)')
-  throw new RestError(405, 'PGRST117', `Unsupported HTTP method: ${method}`)
+  if (!['POST', 'PATCH', 'DELETE'].includes(method)) {
+    throw new RestError(405, 'PGRST117', `Unsupported HTTP method: ${method}`)
+  }
+
+  const relation = findRelation(rest.cache, rest.schema, rest.name)
+  const query = parseQueryParams(rest.request.url.searchParams)
+  const media = negotiateMedia(rest.request.headers['accept'])
+  if (media.plan) throw rest.notYet('query plans (vnd.pgrst.plan) of writes')
+  const mutation = {
+    rest,
+    relation,
+    preferences,
+    query,
+    media,
+    returning: planReturning(preferences),
+  }
+
+  if (method === 'POST') return insertRows(mutation)
+  // Not yet: limit/offset on PATCH and DELETE (PostgREST 12 limits the affected rows by them);
+  // they answer the emulator's 501 SBX01 instead of being ignored.
+  if (query.root.limit !== null || query.root.offset !== null) {
+    throw rest.notYet(`limit/offset on ${method}`)
+  }
+  if (method === 'PATCH') return updateRows(mutation)
+  return deleteRows(mutation)
 }
 
-async function insertRows(rest: RestRequest, relation: Relation, preferences: Preferences) {
+async function insertRows(mutation: Mutation) {
+  const { rest, relation, preferences, returning } = mutation
   const payload = readPayload(rest.request, rest.request.url.searchParams.get('columns'))
   checkColumns(relation, payload.keys)
   const onConflict = planOnConflict(rest, relation, preferences)
-  const returning = planReturning(preferences)
   const missing = preferences.missing === 'default' ? findMissingColumns(payload) : []
+  const hasInserted = onConflict?.resolution === 'merge-duplicates'
 
-  const result = await runMutation(rest, preferences, returning, async (session) => {
+  const result = await runMutation(mutation, hasInserted, async (session, params) => {
+    params.add(JSON.stringify(pickColumns(payload)))
     const defaults = missing.length ? await readDefaults(session, relation, missing) : null
-    const cte = buildInsertCte({
-      relation,
-      columns: payload.keys,
-      defaults,
-      onConflict,
-      returning,
-    })
-    const hasInserted = onConflict?.resolution === 'merge-duplicates'
-    return { cte, params: [JSON.stringify(pickColumns(payload))], hasInserted }
+    return buildInsertCte({ relation, columns: payload.keys, defaults, onConflict, returning })
   })
 
-  const isMergeOfExisting =
-    onConflict?.resolution === 'merge-duplicates' && result.inserted <= 0 && result.total > 0
-  const status = isMergeOfExisting ? 200 : 201
-  const location = formatLocation(rest, relation, preferences, result)
+  // PostgREST answers 200 instead of 201 when an upsert only merged into existing rows.
+  const isOnlyMerged = hasInserted && result.inserted <= 0 && result.total > 0
   const applied: AppliedKind[] = ['missing', 'return', 'count', 'tx', 'handling']
   if (hasConflictTarget(rest, relation)) applied.unshift('resolution')
 
-  return respond(rest, preferences, result, {
-    status,
+  return respond(mutation, result, {
+    status: isOnlyMerged ? 200 : 201,
     contentRange: formatContentRange(1, 0, shouldCount(preferences) ? result.total : null),
-    headers: { ...location, ...formatPreferenceApplied(preferences, applied) },
+    headers: {
+      ...formatLocation(mutation, result),
+      ...formatPreferenceApplied(preferences, applied),
+    },
   })
 }
 
-async function updateRows(rest: RestRequest, relation: Relation, preferences: Preferences) {
+async function updateRows(mutation: Mutation) {
+  const { rest, relation, preferences, query, returning } = mutation
   const payload = readPayload(rest.request, rest.request.url.searchParams.get('columns'))
   checkColumns(relation, payload.keys)
-  const returning = planReturning(preferences)
   const row = pickColumns(payload)[0] ?? {}
   const columns = payload.keys.filter((key) => key in row)
 
-  const result = await runMutation(rest, preferences, returning, async () => {
-    const where = buildFilterCondition(rest, 'pgrst_target', 2)
-    const cte = buildUpdateCte({ relation, columns, where: where?.sql ?? null, returning })
-    return { cte, params: [JSON.stringify(row), ...(where?.params ?? [])], hasInserted: false }
+  const result = await runMutation(mutation, false, async (_, params) => {
+    params.add(JSON.stringify(row))
+    const where = buildWhere(query.root.conditions, { alias: TARGET, params })
+    return buildUpdateCte({ relation, columns, where, returning })
   })
 
-  const total = result.total
+  const { total } = result
   const applied: AppliedKind[] = ['missing', 'return', 'count', 'tx', 'handling', 'maxAffected']
-  return respond(rest, preferences, result, {
+  return respond(mutation, result, {
     status: preferences.return === 'representation' ? 200 : 204,
     contentRange: formatContentRange(0, total - 1, shouldCount(preferences) ? total : null),
     headers: formatPreferenceApplied(preferences, applied),
   })
 }
 
-async function deleteRows(rest: RestRequest, relation: Relation, preferences: Preferences) {
-  const returning = planReturning(preferences)
+async function deleteRows(mutation: Mutation) {
+  const { relation, preferences, query, returning } = mutation
 
-  const result = await runMutation(rest, preferences, returning, async () => {
-    const where = buildFilterCondition(rest, 'pgrst_target', 1)
-    const cte = buildDeleteCte({ relation, where: where?.sql ?? null, returning })
-    return { cte, params: where?.params ?? [], hasInserted: false }
+  const result = await runMutation(mutation, false, async (_, params) => {
+    const where = buildWhere(query.root.conditions, { alias: TARGET, params })
+    return buildDeleteCte({ relation, where, returning })
   })
 
   const applied: AppliedKind[] = ['return', 'count', 'tx', 'handling', 'maxAffected']
-  return respond(rest, preferences, result, {
+  return respond(mutation, result, {
     status: preferences.return === 'representation' ? 200 : 204,
     contentRange: formatContentRange(1, 0, shouldCount(preferences) ? result.total : null),
     headers: formatPreferenceApplied(preferences, applied),
   })
 }
 
-interface PlannedStatement {
-  cte: string
-  params: unknown[]
-  hasInserted: boolean
-}
-
 /**
- * Runs the mutation CTE with a final SELECT of what the response needs. Errors thrown here
- * (PGRST116, PGRST124) roll the transaction back, as PostgREST does.
+ * Runs the mutation CTE that `plan` builds, then one SELECT of what the response needs; the
+ * body is read back from the mutated rows by the read builder, so `?select=` (embeddings
+ * included) shapes it. Errors thrown here (PGRST116, PGRST124) roll the transaction back.
  */
 async function runMutation(
-  rest: RestRequest,
-  preferences: Preferences,
-  returning: Returning,
-  plan: (session: SqlSession) => Promise<PlannedStatement>,
+  mutation: Mutation,
+  hasInserted: boolean,
+  plan: (session: SqlSession, params: SqlParams) => Promise<string>,
 ): Promise<MutationResult> {
-  const isSingle = wantsSingleObject(rest)
+  const { rest, relation, preferences, query, media, returning } = mutation
   const shouldRollback = () => preferences.tx === 'rollback'
 
   return rest.run(async (session) => {
-    const { cte, params, hasInserted } = await plan(session)
-    const ctes = [cte]
+    const params = new SqlParams()
+    const ctes = [await plan(session, params)]
     const columns = [`(select count(*) from ${MUTATION})::int as total`]
     if (hasInserted) {
       columns.push(`(select count(*) from ${MUTATION} where pgrst_inserted)::int as inserted`)
     }
-    if (returning === 'rows') {
-      ctes.push(buildSourceCte(findRelation(rest)))
-      const body = withParams(buildRepresentation(rest, SOURCE), params)
-      columns.push(`${isSingle ? `((${body})::json -> 0)::text` : body} as body`)
-    }
     if (returning === 'primary-key') {
       columns.push(`(select coalesce(json_agg(${MUTATION}), '[]') from ${MUTATION}) as keys`)
     }
+    let from = ''
+    if (returning === 'rows') {
+      ctes.push(buildSourceCte(relation))
+      const read = buildReadQuery({
+        source: { from: SOURCE, alias: SOURCE, relation },
+        query: forRepresentation(query, rest.request.method),
+        cache: rest.cache,
+        params,
+        format: media.format,
+        shouldStripNulls: media.shouldStripNulls,
+      })
+      columns.push('pgrst_read.page_total::int as page_total', 'pgrst_read.body')
+      from = ` from (${read.sql}) as pgrst_read`
+    }
 
-    const sql = `with ${ctes.join(',\n')}\nselect ${columns.join(',\n  ')}`
-    const { rows } = await session.query<Partial<MutationResult>>(sql, params)
+    const sql = `with ${ctes.join(',\n')}\nselect ${columns.join(',\n  ')}${from}`
+    const { rows } = await session.query<Partial<MutationResult> & { page_total?: number }>(
+      sql,
+      params.values,
+    )
     const [row] = rows
-    const result: MutationResult = {
-      total: row.total ?? 0,
-      inserted: row.inserted ?? row.total ?? 0,
-      body: row.body ?? null,
-      keys: row.keys ?? [],
-    }
-
-    if (isSingle && returning === 'rows' && result.total !== 1) {
-      throw singularityError(result.total)
-    }
+    const total = row.total ?? 0
+    if (returning === 'rows' && media.format === 'single') assertSingleRow(row.page_total ?? 0)
     const { maxAffected, handling } = preferences
-    if (handling === 'strict' && maxAffected !== undefined && result.total > maxAffected) {
-      throw maxAffectedError(result.total)
+    if (handling === 'strict' && maxAffected !== undefined && total > maxAffected) {
+      throw maxAffectedError(total)
     }
-    return result
+    return { total, inserted: row.inserted ?? total, body: row.body ?? null, keys: row.keys ?? [] }
   }, shouldRollback)
 }
 
-// Appends a fragment's parameters after the ones already bound and returns its SQL.
-function withParams(fragment: SqlFragment, params: unknown[]): string {
-  if (fragment.params.length) params.push(...fragment.params)
-  return fragment.sql
-}
-
-/** Whether the client asked for one object (`.single()`), PostgREST's singular media type. */
-export function wantsSingleObject(rest: RestRequest): boolean {
-  return (rest.request.headers['accept'] ?? '').includes('application/vnd.pgrst.object+json')
+// The filters of an update or delete chose the rows to change; the changed rows may no longer
+// match them, so the representation reads every mutated row. An insert's filters do apply.
+function forRepresentation(query: QueryParams, method: string): QueryParams {
+  if (method === 'POST') return query
+  return { ...query, root: { ...query.root, conditions: [] } }
 }
 
 interface ResponseShape {
@@ -208,18 +231,11 @@ interface ResponseShape {
   headers: Record<string, string>
 }
 
-function respond(
-  rest: RestRequest,
-  preferences: Preferences,
-  result: MutationResult,
-  shape: ResponseShape,
-): Response {
+function respond(mutation: Mutation, result: MutationResult, shape: ResponseShape): Response {
   const headers = { 'content-range': shape.contentRange, ...shape.headers }
-  if (preferences.return !== 'representation') return createResponse(shape.status, null, headers)
+  if (mutation.returning !== 'rows') return createResponse(shape.status, null, headers)
 
-  const contentType = wantsSingleObject(rest)
-    ? 'application/vnd.pgrst.object+json; charset=utf-8'
-    : 'application/json; charset=utf-8'
+  const contentType = mutation.media.contentType
   return createResponse(shape.status, result.body ?? '[]', {
     ...headers,
     'content-type': contentType,
@@ -233,13 +249,9 @@ export function formatContentRange(lower: number, upper: number, total: number |
 }
 
 // `Location: /countries?id=eq.7` for one inserted row with a primary key (return=headers-only).
-function formatLocation(
-  rest: RestRequest,
-  relation: Relation,
-  preferences: Preferences,
-  result: MutationResult,
-): Record<string, string> {
-  if (preferences.return !== 'headers-only' || relation.primaryKey.length === 0) return {}
+function formatLocation(mutation: Mutation, result: MutationResult): Record<string, string> {
+  const { rest, relation, returning } = mutation
+  if (returning !== 'primary-key' || relation.primaryKey.length === 0) return {}
   if (result.keys.length !== 1) return {}
   const [row] = result.keys
   const query = new URLSearchParams(

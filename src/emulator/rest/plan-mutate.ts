@@ -7,20 +7,9 @@
 import type { RestRequest } from './context.ts'
 import { RestError } from './errors.ts'
 import type { Preferences } from './preferences.ts'
-import { qualifiedKey, type Relation } from './schema-cache.ts'
+import type { Relation } from './schema-cache.ts'
 import { parseColumnsParam, type Payload } from './body.ts'
 import type { InsertPlan, Returning } from './sql-mutate.ts'
-
-/** Finds the relation named by the path, or answers PostgREST's 404 PGRST205. */
-export function findRelation(rest: RestRequest): Relation {
-  const relation = rest.cache.relations.get(qualifiedKey(rest.schema, rest.name))
-  if (relation) return relation
-  throw new RestError(
-    404,
-    'PGRST205',
-    `Could not find the table '${rest.schema}.${rest.name}' in the schema cache`,
-  )
-}
 
 /** Throws PGRST204 for the first key that is not a column of the relation. */
 export function checkColumns(relation: Relation, keys: string[]): void {

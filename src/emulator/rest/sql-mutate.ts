@@ -5,6 +5,7 @@
  * from the schema cache and are always quoted.
  */
 import type { Relation } from './schema-cache.ts'
+import { quoteIdent, quoteQualified } from './sql-fragments.ts'
 
 /** The name the mutated table goes by inside the statement. */
 export const TARGET = 'pgrst_target'
@@ -40,11 +41,6 @@ export interface DeletePlan {
   returning: Returning
 }
 
-/** Quotes an identifier for SQL, doubling embedded quotes. */
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`
-}
-
 /** Quotes a string literal for SQL, doubling embedded single quotes. */
 export function quoteLiteral(text: string): string {
   return `'${text.replaceAll("'", "''")}'`
@@ -52,7 +48,7 @@ export function quoteLiteral(text: string): string {
 
 /** `"schema"."name"` of a relation. */
 export function qualify(relation: { schema: string; name: string }): string {
-  return `${quoteIdent(relation.schema)}.${quoteIdent(relation.name)}`
+  return quoteQualified(relation.schema, relation.name)
 }
 
 /**

@@ -88,6 +88,22 @@ describe('insert', () => {
     expect(data).toEqual([{ country: 'Norway' }])
   })
 
+  test('insert().select() can embed the row a foreign key points to', async () => {
+    const { data, error } = await project.anon
+      .from('cities')
+      .insert([
+        { id: 1, name: 'Aarhus', country_id: 1 },
+        { id: 2, name: 'Nowhere', country_id: null },
+      ])
+      .select('name, countries(name, code)')
+    expect(error).toBeNull()
+    // Many-to-one embeddings are one object, or null when the key is null.
+    expect(data).toEqual([
+      { name: 'Aarhus', countries: { name: 'Denmark', code: 'DK' } },
+      { name: 'Nowhere', countries: null },
+    ])
+  })
+
   test('insert().select().single() returns one object', async () => {
     const { data, error } = await project.anon
       .from('countries')
@@ -108,7 +124,7 @@ describe('insert', () => {
     expect(data).toBeNull()
     expect(error).toEqual({
       code: 'PGRST116',
-      message: 'JSON object requested, multiple (or no) rows returned',
+      message: 'Cannot coerce the result to a single JSON object',
       details: 'The result contains 2 rows',
       hint: null,
     })
