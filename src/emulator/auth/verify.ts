@@ -176,7 +176,12 @@ async function complete(
   await clearToken(auth, user.id, tokenType)
 
   if (type === 'email_change') {
-    const isSecure = auth.settings.mailer_secure_email_change_enabled && Boolean(user.email)
+    // Secure email change waits for the second address while its code is still pending.
+    const other =
+      tokenType === 'email_change_token_current'
+        ? user.email_change_token_new
+        : user.email_change_token_current
+    const isSecure = auth.settings.mailer_secure_email_change_enabled && Boolean(other)
     if (isSecure && user.email_change_confirm_status === 0) {
       await auth.sql.query(
         'update auth.users set email_change_confirm_status = 1 where id = $1',
