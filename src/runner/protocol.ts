@@ -50,14 +50,13 @@ export type FromEmulator =
 
 export type BootStep = 'fetching-snapshot' | 'starting-postgres' | 'creating-project'
 
-/** The page to a user Worker. */
-export type ToUser = {
-  type: 'start'
-  code: string
-  url: string
-  anonKey: string
-  port: MessagePort
-}
+/**
+ * The page to a user Worker: `prepare` while the worker waits as the spare (its client is
+ * created and its bridge connected ahead of time), then `start` with the compiled code.
+ */
+export type ToUser =
+  | { type: 'prepare'; url: string; anonKey: string; port: MessagePort }
+  | { type: 'start'; code: string }
 
 /** A user Worker to the page. */
 export type FromUser =

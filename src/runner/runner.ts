@@ -52,6 +52,8 @@ export function createRunner(dataset: string): Runner {
   }
   let emulatorWorker: Worker | null = null
   let project: Promise<Project> | null = null
+  let booted: Project | null = null
+  // The next Run's worker, prepared while the reader reads, after the previous Run ended.
   let spare: Promise<Worker> | null = null
   let current: { worker: Worker; timer: ReturnType<typeof setTimeout>; started: number } | null =
     null
@@ -80,8 +82,10 @@ export function createRunner(dataset: string): Runner {
           case 'boot-progress':
             return setBoot({ step: data.step })
           case 'booted':
+            booted = { url: data.url, anonKey: data.anonKey }
             setBoot({ phase: 'ready', step: null, bootMs: performance.now() - started })
-            return resolve(data)
+            spare = prepareUserWorker(booted)
+            return resolve(booted)
           case 'boot-failed':
             setBoot({ phase: 'failed', error: data.error })
             return reject(Object.assign(new Error(data.error.message), data.error))
@@ -105,7 +109,6 @@ export function createRunner(dataset: string): Runner {
       () => setBoot({ isCompilerReady: true }),
       () => {},
     )
-    spare = spawnUserWorker()
   }
 
   function postToEmulator(message: ToEmulator, transfer: Transferable[] = []): void {
@@ -138,10 +141,8 @@ export function createRunner(dataset: string): Runner {
     // A newer Run may have started while this one compiled.
     if (state.run.status !== 'compiling') return
 
-    const worker = await (spare ?? spawnUserWorker())
-    spare = spawnUserWorker()
-    const channel = new MessageChannel()
-    postToEmulator({ type: 'connect', port: channel.port1 }, [channel.port1])
+    const worker = await (spare ?? prepareUserWorker(target))
+    spare = null
 
     const timer = setTimeout(() => {
       finish(worker, 'stopped')
@@ -172,9 +173,7 @@ export function createRunner(dataset: string): Runner {
       const error = { name: 'DataCloneError', message: 'A message from the Run could not be read' }
       updateRun((run) => addConsoleLine(run, { kind: 'uncaught', error }))
     }
-    const { url, anonKey } = target
-    const start: ToUser = { type: 'start', code: compiled.code, url, anonKey, port: channel.port2 }
-    worker.postMessage(start, [channel.port2])
+    worker.postMessage({ type: 'start', code: compiled.code } satisfies ToUser)
   }
 
   function finish(worker: Worker, status: 'done' | 'failed' | 'stopped'): void {
@@ -184,6 +183,7 @@ export function createRunner(dataset: string): Runner {
     worker.terminate()
     current = null
     updateRun((run) => endRun(run, status, performance.now() - started))
+    prepareSpare()
   }
 
   function stopCurrent(): void {
@@ -191,6 +191,32 @@ export function createRunner(dataset: string): Runner {
     clearTimeout(current.timer)
     current.worker.terminate()
     current = null
+    prepareSpare()
+  }
+
+  function prepareSpare(): void {
+    if (booted && !spare) spare = prepareUserWorker(booted)
+  }
+
+  // A user Worker loads supabase-js, creates its client and connects its bridge before it
+  // is needed, so a Run starts without those delays.
+  function prepareUserWorker({ url, anonKey }: Project): Promise<Worker> {
+    const worker = new Worker(new URL('./user-worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'sandbase-run',
+    })
+    const channel = new MessageChannel()
+    postToEmulator({ type: 'connect', port: channel.port1 }, [channel.port1])
+    const prepare: ToUser = { type: 'prepare', url, anonKey, port: channel.port2 }
+    worker.postMessage(prepare, [channel.port2])
+
+    return new Promise((resolve) => {
+      worker.onmessage = ({ data }: MessageEvent<FromUser>) => {
+        if (data.type === 'ready') resolve(worker)
+      }
+      // A worker that failed to load still resolves: its Run then ends by the time limit.
+      worker.onerror = () => resolve(worker)
+    })
   }
 
   async function reset(): Promise<void> {
@@ -219,22 +245,6 @@ export function createRunner(dataset: string): Runner {
     },
     getState: () => state,
   }
-}
-
-// A user Worker loads supabase-js before it is needed, so a Run starts without that delay.
-function spawnUserWorker(): Promise<Worker> {
-  const worker = new Worker(new URL('./user-worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'sandbase-run',
-  })
-  return new Promise((resolve) => {
-    worker.onmessage = ({ data }: MessageEvent<FromUser>) => {
-      if (data.type === 'ready') resolve(worker)
-    }
-    // A worker that failed to load still resolves: its Run then ends by the time limit,
-    // and the error event explains why.
-    worker.onerror = () => resolve(worker)
-  })
 }
 
 function hasUncaught(run: Run): boolean {

@@ -1,28 +1,40 @@
 /**
- * A disposable Worker that runs one Run of the reader's code. It loads the real supabase-js,
- * locks its network to the emulator bridge, imports the compiled module and reports what
- * happened. The page terminates it when the Run ends or exceeds its time limit.
+ * A disposable Worker that runs one Run of the reader's code. While it waits as the spare it
+ * loads the real supabase-js, creates the ready client and locks its network to the
+ * emulator bridge; on `start` it imports the compiled module and reports what happened. The
+ * page terminates it when the Run ends or exceeds its time limit.
  */
 import * as sdk from '@supabase/supabase-js'
 import { EmulatorSocket } from '../emulator/realtime/transport.ts'
-import { createBridgeFetch } from './bridge-fetch.ts'
+import { createBridgeFetch, type Bridge } from './bridge-fetch.ts'
 import { RUNTIME_GLOBAL } from './compile.ts'
 import type { FromUser, ToUser } from './protocol.ts'
 import { lockNetwork } from './sandbox.ts'
 import { serializeError } from './serialize.ts'
 import { createCapturingConsole } from './user-runtime.ts'
 
+// After the last response of code that did not await it, callbacks chained on it get this
+// long to run before the Run ends.
 const SETTLE_DELAY_MS = 10
 
 const scope = self as unknown as DedicatedWorkerGlobalScope
+let bridge: Bridge | null = null
+let isModuleDone = false
+let hasFinished = false
 
 function post(message: FromUser): void {
   scope.postMessage(message)
 }
 
 scope.onmessage = ({ data }: MessageEvent<ToUser>) => {
-  if (data.type !== 'start') return
-  runModule(data).catch((error) => post({ type: 'uncaught', error: serializeError(error) }))
+  switch (data.type) {
+    case 'prepare':
+      prepare(data)
+      return post({ type: 'ready' })
+    case 'start':
+      runModule(data.code).catch((error) => post({ type: 'uncaught', error: serializeError(error) }))
+      return
+  }
 }
 
 // Errors the reader's code throws outside the awaited module body (callbacks, promises).
@@ -35,20 +47,8 @@ scope.addEventListener('unhandledrejection', (event) => {
   post({ type: 'uncaught', error: serializeError(event.reason) })
 })
 
-async function runModule({ code, url, anonKey, port }: ToUser): Promise<void> {
-  let isModuleDone = false
-  let hasFinished = false
-  // The Run is over once the module has finished and no fetch it started is pending. The
-  // check waits a moment so that callbacks chained on the last response run first.
-  // Not yet: waiting for timers the code scheduled without awaiting them; their callbacks
-  // are cut off when the Run ends.
-  const settleSoon = () => setTimeout(settle, SETTLE_DELAY_MS)
-  const settle = () => {
-    if (hasFinished || !isModuleDone || bridge.inFlight() > 0) return
-    hasFinished = true
-    post({ type: 'finished' })
-  }
-  const bridge = createBridgeFetch(port, settleSoon)
+function prepare({ url, anonKey, port }: Extract<ToUser, { type: 'prepare' }>): void {
+  bridge = createBridgeFetch(port, () => setTimeout(settle, SETTLE_DELAY_MS))
   lockNetwork(bridge.fetch)
 
   const supabase = sdk.createClient(url, anonKey, {
@@ -59,7 +59,18 @@ async function runModule({ code, url, anonKey, port }: ToUser): Promise<void> {
   Object.assign(globalThis, {
     [RUNTIME_GLOBAL]: { modules: { '@supabase/supabase-js': sdk }, supabase, console },
   })
+}
 
+// The Run is over once the module has finished and no fetch it started is pending.
+// Not yet: waiting for timers the code scheduled without awaiting them; their callbacks
+// are cut off when the Run ends.
+function settle(): void {
+  if (hasFinished || !isModuleDone || (bridge?.inFlight() ?? 0) > 0) return
+  hasFinished = true
+  post({ type: 'finished' })
+}
+
+async function runModule(code: string): Promise<void> {
   const moduleUrl = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }))
   try {
     await import(/* @vite-ignore */ moduleUrl)
@@ -68,8 +79,7 @@ async function runModule({ code, url, anonKey, port }: ToUser): Promise<void> {
   } finally {
     URL.revokeObjectURL(moduleUrl)
     isModuleDone = true
-    settleSoon()
+    // One task later, so that errors and logs queued by the module's last step come first.
+    setTimeout(settle, 0)
   }
 }
-
-post({ type: 'ready' })

@@ -1,5 +1,5 @@
 /** A highlighted SQL statement; plain text until the highlighter has loaded. */
-import { useEffect, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import type { highlightSql } from './sql-highlight.ts'
 
 let highlighter: Promise<typeof highlightSql> | null = null
@@ -17,12 +17,13 @@ export function SqlCode({ sql }: { sql: string }) {
     }
   }, [])
 
-  const text = tidySql(sql)
+  const text = useMemo(() => tidySql(sql), [sql])
+  const tokens = useMemo(() => highlight?.(text), [highlight, text])
   return (
     <pre className="sb-sql">
       <code>
-        {highlight
-          ? highlight(text).map(({ text, className }, i) =>
+        {tokens
+          ? tokens.map(({ text, className }, i) =>
               className ? (
                 <span key={i} className={className}>
                   {text}
