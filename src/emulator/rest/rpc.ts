@@ -1,7 +1,160 @@
-/** Calls to Postgres functions at `/rpc/<name>`. */
+/**
+ * Calls to Postgres functions at `/rpc/<name>` (PostgREST's `CallPlan` and its response):
+ * POST with a JSON object of named arguments, or GET/HEAD with arguments in the query string,
+ * run in a READ ONLY transaction. Rows a function returns are read through the read builder,
+ * so `select`, filters, order, limit and counts apply to them as to a table.
+ */
+import { createResponse } from '../http.ts'
 import type { RestRequest } from './context.ts'
+import { maxAffectedError, RestError } from './errors.ts'
+import {
+  checkStrictPreferences,
+  formatPreferenceApplied,
+  parsePreferences,
+  type Preferences,
+} from './preferences.ts'
+import { planRpcCall, readRpcArguments, type RpcCall } from './plan-rpc.ts'
+import { parseQueryParams } from './query-params.ts'
+import { formatContentRange, resolvePage, resolveRangeStatus, type Page } from './range.ts'
+import { assertSingleRow, negotiateMedia, type Media } from './response.ts'
+import { SqlParams } from './sql-fragments.ts'
+import { buildReadQuery } from './sql-read.ts'
+import {
+  buildCallSource,
+  buildScalarQuery,
+  buildVoidQuery,
+  formatWith,
+  ROWS_CTE,
+  type CallSql,
+} from './sql-rpc.ts'
 
-// Not yet: calling functions.
+interface CallRow {
+  total_count: number | string | null
+  page_total: number | string
+  body: string | null
+}
+
+/** Answers a call of the function `rest.name` in `rest.schema`. */
 export async function handleRpc(rest: RestRequest): Promise<Response> {
-  throw rest.notYet('rpc calls')
+  const { request } = rest
+  if (!['GET', 'HEAD', 'POST'].includes(request.method)) {
+    throw new RestError(405, 'PGRST101', `Cannot use the ${request.method} method on RPC`)
+  }
+  const preferences = parsePreferences(request.headers['prefer'])
+  checkStrictPreferences(preferences)
+
+  const input = readRpcArguments(rest)
+  const call = planRpcCall(rest, input)
+  const { routine } = call
+  const query = parseQueryParams(request.url.searchParams, { excluded: input.keys })
+  const media = negotiateMedia(request.headers['accept'])
+  if (media.plan) throw rest.notYet('query plans (vnd.pgrst.plan) of rpc calls')
+  if (preferences.handling === 'strict' && preferences.maxAffected !== undefined) {
+    if (!routine.returnsSet) {
+      throw new RestError(
+        400,
+        'PGRST128',
+        'Function must return SETOF or TABLE when max-affected preference is used with handling=strict',
+      )
+    }
+  }
+
+  const params = new SqlParams()
+  const source = buildCallSource(call, input, params)
+  const page = resolvePage(request.headers['range'], query.root.limit, query.root.offset)
+  const shouldCount = !!preferences.count
+  const statement = planStatement(rest, call, source, query, media, page, shouldCount, params)
+
+  const isRead = request.method !== 'POST'
+  const row = await rest.run(
+    async (session) => {
+      // PostgREST runs GET and HEAD calls read-only, so a function that writes fails (25006).
+      if (isRead) await session.query('set transaction read only')
+      const { rows } = await session.query<CallRow>(statement, params.values)
+      const pageTotal = Number(rows[0].page_total)
+      if (routine.returnsSet && !routine.returnsScalar && media.format === 'single') {
+        assertSingleRow(pageTotal)
+      }
+      checkMaxAffected(preferences, pageTotal)
+      return rows[0]
+    },
+    () => preferences.tx === 'rollback',
+  )
+
+  return respond(rest, call, preferences, media, page, row)
+}
+
+// Which shape of statement the function's return type asks for.
+function planStatement(
+  rest: RestRequest,
+  call: RpcCall,
+  source: CallSql,
+  query: ReturnType<typeof parseQueryParams>,
+  media: Media,
+  page: Page,
+  shouldCount: boolean,
+  params: SqlParams,
+): string {
+  const { routine } = call
+  if (routine.returnType === 'void') return buildVoidQuery(source)
+  if (routine.returnsScalar) {
+    // Not yet: filters, order and select on functions returning scalars (PostgREST treats the
+    // value as a column named after the function); they answer the emulator's 501.
+    if (query.root.conditions.length || query.root.order.length || query.hasSelect) {
+      throw rest.notYet('select, filters or order on an rpc that returns scalars')
+    }
+    return buildScalarQuery(source, routine.returnsSet, shouldCount)
+  }
+
+  const relation = routine.returnsRelation
+    ? (rest.cache.relations.get(
+        `${routine.returnsRelation.schema}.${routine.returnsRelation.name}`,
+      ) ?? null)
+    : null
+  // A function returning one composite value answers one object, not an array.
+  const format = routine.returnsSet ? media.format : 'single'
+  const read = buildReadQuery({
+    source: { from: ROWS_CTE, alias: 'pgrst_call', relation },
+    query,
+    cache: rest.cache,
+    params,
+    shouldCount,
+    range: page,
+    format,
+    shouldStripNulls: media.shouldStripNulls,
+  })
+  return `${formatWith(source, true)}${read.sql}`
+}
+
+function checkMaxAffected(preferences: Preferences, affected: number): void {
+  const { handling, maxAffected } = preferences
+  if (handling === 'strict' && maxAffected !== undefined && affected > maxAffected) {
+    throw maxAffectedError(affected)
+  }
+}
+
+function respond(
+  rest: RestRequest,
+  call: RpcCall,
+  preferences: Preferences,
+  media: Media,
+  page: Page,
+  row: CallRow,
+): Response {
+  const { method } = rest.request
+  const total = row.total_count === null ? null : Number(row.total_count)
+  const pageTotal = Number(row.page_total)
+  const headers: Record<string, string> = {
+    'content-range': formatContentRange(page.offset, pageTotal, total),
+    ...formatPreferenceApplied(preferences, ['count', 'tx', 'handling', 'maxAffected']),
+  }
+  // PostgREST 12 answers a function returning void with 204 and no body.
+  if (call.routine.returnType === 'void') return createResponse(204, null, headers)
+
+  const status = resolveRangeStatus(page.offset, pageTotal, total)
+  const contentType = call.routine.returnsScalar
+    ? 'application/json; charset=utf-8'
+    : media.contentType
+  const body = method === 'HEAD' ? null : (row.body ?? 'null')
+  return createResponse(status, body, { ...headers, 'content-type': contentType })
 }
