@@ -23,8 +23,12 @@ const PREFIXES = [
 ] as const
 
 // Paths the gateway serves without an apikey, as Supabase's does (links opened from emails,
-// OAuth redirects, public objects).
-const OPEN_PATHS = [/^\/auth\/v1\/(verify|callback|authorize)/, /^\/storage\/v1\/object\/public\//]
+// OAuth redirects, public objects), plus the stand-in provider's consent step, which a browser
+// reaches by redirect as it would a real provider's page.
+const OPEN_PATHS = [
+  /^\/auth\/v1\/(verify|callback|authorize|__sandbase\/consent)/,
+  /^\/storage\/v1\/object\/public\//,
+]
 
 /** Routes one request to a service after the gateway's apikey check. */
 export async function routeRequest(

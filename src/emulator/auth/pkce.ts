@@ -96,13 +96,17 @@ export async function findFlowState(
 }
 
 /** Marks the code as handed out and returns it (a fresh one, as GoTrue rotates it). */
-export async function issueAuthCode(auth: AuthRequest, flow: FlowState): Promise<string> {
+export async function issueAuthCode(
+  auth: AuthRequest,
+  flow: FlowState,
+  userId: string,
+): Promise<string> {
   const code = crypto.randomUUID()
   await auth.sql.query(
     `update auth.flow_state set auth_code = $2, auth_code_issued_at = now(), updated_at = now(),
-       user_id = coalesce(user_id, $3)
+       user_id = $3
      where id = $1`,
-    [flow.id, code, flow.user_id],
+    [flow.id, code, userId],
   )
   return code
 }

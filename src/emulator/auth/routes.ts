@@ -27,10 +27,9 @@ import {
   handleConsent,
   handleConsentDecision,
   handleLinkIdentity,
-  handleMintIdToken,
   handleSso,
-  handleUnlinkIdentity,
-} from './providers.ts'
+} from './oauth.ts'
+import { handleMintIdToken, handleUnlinkIdentity } from './providers.ts'
 
 type Route = [method: string, pattern: RegExp, handler: AuthHandler]
 

@@ -85,7 +85,7 @@ export async function handleVerifyGet(auth: AuthRequest): Promise<Response> {
     if (flow || !outcome.session) {
       if (!flow) throw INVALID()
       const url = new URL(redirectTo)
-      url.searchParams.set('code', await issueAuthCode(auth, flow))
+      url.searchParams.set('code', await issueAuthCode(auth, flow, found.user.id))
       return redirect(url.toString())
     }
     const { access_token, expires_at, expires_in, refresh_token, token_type } = outcome.session
