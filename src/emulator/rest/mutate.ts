@@ -18,6 +18,7 @@ import {
 import { readPayload } from './body.ts'
 import {
   checkColumns,
+  checkPutRequest,
   findMissingColumns,
   hasConflictTarget,
   pickColumns,
@@ -67,10 +68,7 @@ export async function handleMutation(rest: RestRequest): Promise<Response> {
   const { method } = rest.request
   const preferences = parsePreferences(rest.request.headers['prefer'])
   checkStrictPreferences(preferences)
-  // Not yet: PUT, PostgREST's single-row upsert addressed by primary-key filters; it answers
-  // the emulator's 501 SBX01 instead.
-  if (method === 'PUT') throw rest.notYet('PUT (single-row upsert by primary key)')
-  if (!['POST', 'PATCH', 'DELETE'].includes(method)) {
+  if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) {
     throw new RestError(405, 'PGRST117', `Unsupported HTTP method: ${method}`)
   }
 
@@ -88,6 +86,7 @@ export async function handleMutation(rest: RestRequest): Promise<Response> {
   }
 
   if (method === 'POST') return insertRows(mutation)
+  if (method === 'PUT') return putRow(mutation)
   // Not yet: limit/offset on PATCH and DELETE (PostgREST 12 limits the affected rows by them);
   // they answer the emulator's 501 SBX01 instead of being ignored.
   if (query.root.limit !== null || query.root.offset !== null) {
@@ -123,6 +122,35 @@ async function insertRows(mutation: Mutation) {
       ...formatLocation(mutation, result),
       ...formatPreferenceApplied(preferences, applied),
     },
+  })
+}
+
+// PUT: insert the one row the primary-key filters name, or replace it if it exists.
+async function putRow(mutation: Mutation) {
+  const { rest, relation, preferences, query, returning } = mutation
+  const payload = readPayload(rest.request, null)
+  checkColumns(relation, payload.keys)
+  checkPutRequest(relation, query, payload)
+  const onConflict = { columns: relation.primaryKey, resolution: 'merge-duplicates' as const }
+
+  const result = await runMutation(mutation, true, async (_, params) => {
+    params.add(JSON.stringify(pickColumns(payload)))
+    return buildInsertCte({
+      relation,
+      columns: payload.keys,
+      defaults: null,
+      onConflict,
+      returning,
+    })
+  })
+
+  const isRepresentation = returning === 'rows'
+  const status = !isRepresentation ? 204 : result.inserted > 0 ? 201 : 200
+  const applied: AppliedKind[] = ['return', 'count', 'tx', 'handling']
+  return respond(mutation, result, {
+    status,
+    contentRange: null,
+    headers: formatPreferenceApplied(preferences, applied),
   })
 }
 
@@ -227,12 +255,13 @@ function forRepresentation(query: QueryParams, method: string): QueryParams {
 
 interface ResponseShape {
   status: number
-  contentRange: string
+  contentRange: string | null
   headers: Record<string, string>
 }
 
 function respond(mutation: Mutation, result: MutationResult, shape: ResponseShape): Response {
-  const headers = { 'content-range': shape.contentRange, ...shape.headers }
+  const headers: Record<string, string> = { ...shape.headers }
+  if (shape.contentRange !== null) headers['content-range'] = shape.contentRange
   if (mutation.returning !== 'rows') return createResponse(shape.status, null, headers)
 
   const contentType = mutation.media.contentType

@@ -8,6 +8,7 @@ import type { RestRequest } from './context.ts'
 import { RestError } from './errors.ts'
 import type { Preferences } from './preferences.ts'
 import type { Relation } from './schema-cache.ts'
+import type { QueryParams } from './query-ast.ts'
 import { parseColumnsParam, type Payload } from './body.ts'
 import type { InsertPlan, Returning } from './sql-mutate.ts'
 
@@ -59,5 +60,56 @@ export function findMissingColumns(payload: Payload): string[] {
 export function pickColumns(payload: Payload): Record<string, unknown>[] {
   return payload.rows.map((row) =>
     Object.fromEntries(payload.keys.filter((key) => key in row).map((key) => [key, row[key]])),
+  )
+}
+
+/**
+ * Checks a PUT the way PostgREST does: `eq` filters on exactly the primary key columns, no
+ * limit or offset, and one object whose key values equal the filters'.
+ */
+export function checkPutRequest(relation: Relation, query: QueryParams, payload: Payload): void {
+  const { conditions, limit, offset } = query.root
+  if (limit !== null || offset !== null) {
+    throw new RestError(
+      400,
+      'PGRST114',
+      'limit/offset querystring parameters are not allowed for PUT',
+    )
+  }
+
+  const filters = new Map<string, string>()
+  for (const condition of conditions) {
+    const isPlainEq =
+      condition.kind === 'filter' &&
+      condition.operation.operator === 'eq' &&
+      !condition.operation.isNegated &&
+      condition.operation.quantifier === null &&
+      condition.field.jsonPath.length === 0
+    if (!isPlainEq) throw invalidPutFilters()
+    filters.set(condition.field.name, condition.operation.value)
+  }
+  const { primaryKey } = relation
+  const isExactKey =
+    primaryKey.length > 0 &&
+    filters.size === primaryKey.length &&
+    primaryKey.every((column) => filters.has(column))
+  if (!isExactKey) throw invalidPutFilters()
+
+  const [row] = payload.rows
+  const matches =
+    !payload.isArray &&
+    primaryKey.every(
+      (column) => row[column] !== undefined && String(row[column]) === filters.get(column),
+    )
+  if (!matches) {
+    throw new RestError(400, 'PGRST115', 'Payload values do not match URL in primary key column(s)')
+  }
+}
+
+function invalidPutFilters(): RestError {
+  return new RestError(
+    405,
+    'PGRST105',
+    "Filters must include all and only primary key columns with 'eq' operators",
   )
 }

@@ -152,4 +152,58 @@ describe('upsert', () => {
     expect(error?.code).toBe('42703')
     expect(await rows('select count(*)::int as n from countries')).toEqual([{ n: 2 }])
   })
+
+  const put = (path: string, body: string, prefer = '') =>
+    project.emulator.fetch(`${project.emulator.url}/rest/v1/${path}`, {
+      method: 'PUT',
+      headers: { apikey: project.emulator.anonKey, 'content-type': 'application/json', prefer },
+      body,
+    })
+
+  test('PUT creates the row its primary-key filter names (201), then replaces it (200)', async () => {
+    const created = await put(
+      'countries?id=eq.5',
+      '{"id":5,"name":"Finland","code":"FI"}',
+      'return=representation',
+    )
+    expect(created.status).toBe(201)
+    expect(await created.json()).toEqual([{ id: 5, name: 'Finland', code: 'FI' }])
+
+    const replaced = await put(
+      'countries?id=eq.5',
+      '{"id":5,"name":"Suomi","code":"FI"}',
+      'return=representation',
+    )
+    expect(replaced.status).toBe(200)
+    expect(await replaced.json()).toEqual([{ id: 5, name: 'Suomi', code: 'FI' }])
+
+    const quiet = await put('countries?id=eq.5', '{"id":5,"name":"Finland","code":"FI"}')
+    expect(quiet.status).toBe(204)
+    expect(await rows('select name from countries where id = 5')).toEqual([{ name: 'Finland' }])
+  })
+
+  test('PUT errs with 405 PGRST105 unless it filters on exactly the primary key with eq', async () => {
+    const response = await put('countries?name=eq.Denmark', '{"id":1,"name":"Denmark"}')
+    expect(response.status).toBe(405)
+    expect(await response.json()).toEqual({
+      code: 'PGRST105',
+      message: "Filters must include all and only primary key columns with 'eq' operators",
+      details: null,
+      hint: null,
+    })
+    expect((await put('countries?id=gt.1', '{"id":2,"name":"Norway"}')).status).toBe(405)
+  })
+
+  test('PUT errs with 400 PGRST115 when the body does not carry the filtered key', async () => {
+    const response = await put('countries?id=eq.1', '{"id":2,"name":"Denmark"}')
+    expect(response.status).toBe(400)
+    expect((await response.json()).code).toBe('PGRST115')
+    expect(await rows('select id from countries order by id')).toEqual([{ id: 1 }, { id: 2 }])
+  })
+
+  test('PUT errs with 400 PGRST114 on limit', async () => {
+    const response = await put('countries?id=eq.1&limit=1', '{"id":1,"name":"Denmark"}')
+    expect(response.status).toBe(400)
+    expect((await response.json()).code).toBe('PGRST114')
+  })
 })
