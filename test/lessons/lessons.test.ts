@@ -25,7 +25,6 @@ const AWAITING_REST_FEATURES = new Set<string>([
   'database/rpc: A read-only call with GET',
   'database/rpc: A function that writes',
   'database/rpc: Writing in a read-only call fails',
-  'filters/overview: Filter the rows of a function',
 ])
 
 // `SANDBASE_RUN_AWAITING=1 npx vitest run test/lessons` shows which awaited ones pass now.
