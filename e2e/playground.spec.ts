@@ -115,6 +115,22 @@ while (true) {}`)
     expect(await lesson.pane('Console').innerText()).toContain('5 null')
   })
 
+  test('session: a sign-up lasts across Runs until Reset', async () => {
+    const GET_SESSION = `const { data } = await supabase.auth.getSession()
+console.log(data.session?.user.email ?? 'no session')`
+    await lesson.setCode(`await supabase.auth.signUp({ email: 'ana@example.com', password: 'a-long-password-1' })`)
+    await lesson.run()
+
+    await lesson.setCode(GET_SESSION)
+    await lesson.run()
+    expect(await lesson.pane('Console').innerText()).toContain('ana@example.com')
+
+    await lesson.page.getByRole('button', { name: 'Reset', exact: true }).click()
+    await lesson.setCode(GET_SESSION)
+    await lesson.run()
+    expect(await lesson.pane('Console').innerText()).toContain('no session')
+  })
+
   test('keyboard: Ctrl+Enter runs the code', async () => {
     await lesson.setCode(`console.log('from the keyboard')`)
     const count = Number(await lesson.page.locator('.sb-playground').getAttribute('data-run-count'))

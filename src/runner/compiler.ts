@@ -18,6 +18,8 @@ async function initialise(): Promise<typeof Esbuild> {
   ])
   // esbuild compiles in a worker of its own, so the page stays responsive meanwhile.
   await esbuild.initialize({ wasmURL, worker: true })
+  // The first build pays for warming up the wasm; pay it now rather than on the first Run.
+  await compileUserCode(esbuild, 'export {}')
   return esbuild
 }
 

@@ -55,7 +55,14 @@ export type BootStep = 'fetching-snapshot' | 'starting-postgres' | 'creating-pro
  * created and its bridge connected ahead of time), then `start` with the compiled code.
  */
 export type ToUser =
-  | { type: 'prepare'; url: string; anonKey: string; port: MessagePort }
+  | {
+      type: 'prepare'
+      url: string
+      anonKey: string
+      port: MessagePort
+      /** What the ready client's auth storage held when the last Run ended. */
+      storage: Record<string, string>
+    }
   | { type: 'start'; code: string }
 
 /** A user Worker to the page. */
@@ -64,6 +71,7 @@ export type FromUser =
   | { type: 'console'; level: ConsoleLevel; args: Logged[] }
   | { type: 'uncaught'; error: SerializedError }
   | { type: 'finished' }
+  | { type: 'storage-set'; key: string; value: string | null }
 
 /** A user Worker's fetch, carried over its MessagePort to the emulator Worker. */
 export type BridgeRequest = {

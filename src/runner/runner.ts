@@ -57,6 +57,8 @@ export function createRunner(dataset: string): Runner {
   let spare: Promise<Worker> | null = null
   let current: { worker: Worker; timer: ReturnType<typeof setTimeout>; started: number } | null =
     null
+  // The ready client's auth storage between Runs: a session survives until Reset.
+  let sessionItems: Record<string, string> = {}
   let lastResetId = 0
   const resets = new Map<number, (error?: SerializedError) => void>()
 
@@ -158,6 +160,8 @@ export function createRunner(dataset: string): Runner {
           return updateRun((run) => addConsoleLine(run, { kind: 'log', ...data }))
         case 'uncaught':
           return updateRun((run) => addConsoleLine(run, { kind: 'uncaught', error: data.error }))
+        case 'storage-set':
+          return saveSessionItem(data.key, data.value)
         case 'finished':
           return finish(worker, hasUncaught(state.run) ? 'failed' : 'done')
       }
@@ -194,6 +198,11 @@ export function createRunner(dataset: string): Runner {
     prepareSpare()
   }
 
+  function saveSessionItem(key: string, value: string | null): void {
+    const { [key]: _, ...others } = sessionItems
+    sessionItems = value === null ? others : { ...others, [key]: value }
+  }
+
   function prepareSpare(): void {
     if (booted && !spare) spare = prepareUserWorker(booted)
   }
@@ -207,11 +216,19 @@ export function createRunner(dataset: string): Runner {
     })
     const channel = new MessageChannel()
     postToEmulator({ type: 'connect', port: channel.port1 }, [channel.port1])
-    const prepare: ToUser = { type: 'prepare', url, anonKey, port: channel.port2 }
+    const prepare: ToUser = {
+      type: 'prepare',
+      url,
+      anonKey,
+      port: channel.port2,
+      storage: sessionItems,
+    }
     worker.postMessage(prepare, [channel.port2])
 
     return new Promise((resolve) => {
       worker.onmessage = ({ data }: MessageEvent<FromUser>) => {
+        // Recovering a stored session may already rotate its tokens.
+        if (data.type === 'storage-set') saveSessionItem(data.key, data.value)
         if (data.type === 'ready') resolve(worker)
       }
       // A worker that failed to load still resolves: its Run then ends by the time limit.
@@ -221,6 +238,10 @@ export function createRunner(dataset: string): Runner {
 
   async function reset(): Promise<void> {
     boot()
+    sessionItems = {}
+    // The spare was prepared with the old session; the next Run gets a fresh worker.
+    spare?.then((worker) => worker.terminate())
+    spare = null
     stopCurrent()
     setState({ run: createRun() })
     await project!.catch(() => {})

@@ -11,7 +11,7 @@ import { RUNTIME_GLOBAL } from './compile.ts'
 import type { FromUser, ToUser } from './protocol.ts'
 import { lockNetwork } from './sandbox.ts'
 import { serializeError } from './serialize.ts'
-import { createCapturingConsole } from './user-runtime.ts'
+import { createCapturingConsole, createSessionStorage } from './user-runtime.ts'
 
 // After the last response of code that did not await it, callbacks chained on it get this
 // long to run before the Run ends.
@@ -47,12 +47,18 @@ scope.addEventListener('unhandledrejection', (event) => {
   post({ type: 'uncaught', error: serializeError(event.reason) })
 })
 
-function prepare({ url, anonKey, port }: Extract<ToUser, { type: 'prepare' }>): void {
+function prepare({ url, anonKey, port, storage }: Extract<ToUser, { type: 'prepare' }>): void {
   bridge = createBridgeFetch(port, () => setTimeout(settle, SETTLE_DELAY_MS))
   lockNetwork(bridge.fetch)
 
+  // Not yet: sessions of clients the reader creates with createClient(); they keep theirs in
+  // memory for one Run, while the ready `supabase` client's session lasts until Reset.
+  const sessionStorage = createSessionStorage(storage, (key, value) =>
+    post({ type: 'storage-set', key, value }),
+  )
   const supabase = sdk.createClient(url, anonKey, {
     global: { fetch: bridge.fetch },
+    auth: { storage: sessionStorage },
     realtime: { transport: EmulatorSocket as never },
   })
   const console = createCapturingConsole((level, args) => post({ type: 'console', level, args }))
