@@ -39,7 +39,9 @@ export async function compileUserCode(
       define: {
         supabase: `globalThis.${RUNTIME_GLOBAL}.supabase`,
         console: `globalThis.${RUNTIME_GLOBAL}.console`,
+        inbox: `globalThis.${RUNTIME_GLOBAL}.inbox`,
       },
+      banner: { js: INBOX_PRELUDE },
       // A dynamic import() of a computed URL would load code from the network; unsupported,
       // esbuild turns it into a require() that fails at run time.
       supported: { 'dynamic-import': false },
@@ -52,6 +54,16 @@ export async function compileUserCode(
     return { ok: false, problems: errors.map(toProblem) }
   }
 }
+
+// A free `inbox(to?)` reads the messages the project's auth "sent" (newest first), so an
+// example can finish a sign-up or magic-link flow unattended. It goes through the ready
+// client's own fetch, which reaches the in-page project in the browser and in Node alike.
+const INBOX_PRELUDE = `globalThis.${RUNTIME_GLOBAL}.inbox ??= async function inbox(to) {
+  const client = globalThis.${RUNTIME_GLOBAL}.supabase
+  const query = to ? '?to=' + encodeURIComponent(to) : ''
+  const response = await client.fetch(client.authUrl.href + '/__sandbase/inbox' + query)
+  return response.json()
+};`
 
 function toProblem({ text, location }: Esbuild.Message): CompileProblem {
   return { message: text, line: location?.line ?? null, column: location?.column ?? null }
