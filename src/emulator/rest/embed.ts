@@ -132,10 +132,10 @@ function matchesHint(candidate: Relationship, hint: string): boolean {
 function notFound(cache: SchemaCache, parent: Relation, embed: EmbedItem): RestError {
   const { relation, hint } = embed
   const using = hint ? ` using the hint '${hint}'` : ''
-  const names = [...cache.relations.values()]
-    .filter((candidate) => candidate.schema === parent.schema)
-    .map((candidate) => candidate.name)
-  const closest = hint ? null : findClosestName(relation, names)
+  // Like PostgREST, suggest among the tables the parent is related to; when the name is one of
+  // them, the hint is what failed and there is nothing to suggest.
+  const related = listRelatedNames(cache, parent)
+  const closest = related.includes(relation) ? null : findClosestName(relation, related)
   return new RestError(
     400,
     'PGRST200',
@@ -144,6 +144,23 @@ function notFound(cache: SchemaCache, parent: Relation, embed: EmbedItem): RestE
       `in the schema '${parent.schema}', but no matches were found.`,
     closest ? `Perhaps you meant '${closest}' instead of '${relation}'.` : null,
   )
+}
+
+/** Names of the tables reachable from `parent` through one foreign key or a join table. */
+function listRelatedNames(cache: SchemaCache, parent: Relation): string[] {
+  const names = new Set<string>()
+  for (const key of cache.foreignKeys) {
+    if (key.schema === parent.schema && key.table === parent.name) names.add(key.foreignTable)
+    if (key.foreignSchema === parent.schema && key.foreignTable === parent.name) {
+      names.add(key.table)
+      for (const other of cache.foreignKeys) {
+        if (other !== key && other.schema === key.schema && other.table === key.table) {
+          names.add(other.foreignTable)
+        }
+      }
+    }
+  }
+  return [...names]
 }
 
 function ambiguous(parent: Relation, embed: EmbedItem, matching: Relationship[]): RestError {

@@ -31,10 +31,27 @@ export function readJsonPath(cursor: Cursor): JsonStep[] {
       cursor.position += index[0].length
       steps.push({ arrow, key: index[0], isIndex: true })
     } else {
-      steps.push({ arrow, key: readName(cursor, 'json key'), isIndex: false })
+      steps.push({ arrow, key: readJsonKey(cursor), isIndex: false })
     }
   }
   return steps
+}
+
+// JSON keys are freer than column names: anything but the characters that delimit them.
+const JSON_KEY_STOP = '(-:.,>)'
+
+function readJsonKey(cursor: Cursor): string {
+  if (cursor.peek() === '"') return cursor.readQuoted()
+  const start = cursor.position
+  while (!cursor.isDone) {
+    const char = cursor.peek()
+    if (char === '-' && !cursor.startsWith('->')) cursor.position += 1
+    else if (JSON_KEY_STOP.includes(char)) break
+    else cursor.position += 1
+  }
+  const key = cursor.input.slice(start, cursor.position).trim()
+  if (!key) throw cursor.fail('any non reserved character different from: .,>()')
+  return key
 }
 
 /** Reads a column with its JSON path. */

@@ -53,7 +53,7 @@ export function readOperation(cursor: Cursor, isInLogic: boolean): Operation {
 
   if (operator === 'is' && !IS_VALUES.includes(value.toLowerCase())) {
     cursor.position = valueStart
-    throw cursor.fail('null or trilean value (unknown, true, false)')
+    throw cursor.fail('isVal: (null, not_null, true, false, unknown)')
   }
   const list = operator === 'in' ? parseList(value, cursor, valueStart) : null
   return { operator, isNegated, quantifier, language, value, list }

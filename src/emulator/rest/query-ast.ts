@@ -26,12 +26,6 @@ export interface ColumnItem {
   cast: string | null
 }
 
-/** `rel(count)` inside an embedding: the number of related rows. */
-export interface CountItem {
-  kind: 'count'
-  alias: string | null
-}
-
 export interface EmbedItem {
   kind: 'embed'
   /** The table (or FK column / constraint) named in the select. */
@@ -44,7 +38,7 @@ export interface EmbedItem {
   select: SelectItem[]
 }
 
-export type SelectItem = ColumnItem | CountItem | EmbedItem
+export type SelectItem = ColumnItem | EmbedItem
 
 export const OPERATORS = [
   'eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'match', 'imatch', 'is', 'isdistinct',

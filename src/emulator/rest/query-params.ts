@@ -13,6 +13,7 @@ import { parseFilterValue } from './filters.ts'
 import { parseLogicTree } from './logic.ts'
 import { parseOrder } from './order.ts'
 import { Cursor } from './parse-error.ts'
+import { rangeNotSatisfiable } from './range.ts'
 import {
   createNodeModifiers,
   type NodeModifiers,
@@ -105,13 +106,17 @@ function modifiersAt(query: QueryParams, path: string[]): NodeModifiers {
   return modifiers
 }
 
-function parseCount(name: 'limit' | 'offset', value: string): number {
-  if (!/^\d+$/.test(value.trim())) {
-    const cursor = new Cursor(value, `${name} parameter`)
-    cursor.position = Math.max(0, value.search(/\D/))
-    throw cursor.fail('digit')
+/**
+ * `limit`/`offset` values: integers, read like PostgREST's `readMaybe`. Anything else is
+ * ignored rather than refused, and a negative limit is an unsatisfiable range (PGRST103).
+ */
+function parseCount(name: 'limit' | 'offset', value: string): number | null {
+  if (!/^\s*-?\d+\s*$/.test(value)) return null
+  const count = Number(value)
+  if (name === 'limit' && count < 0) {
+    throw rangeNotSatisfiable('Limit should be greater than or equal to zero.')
   }
-  return Number(value)
+  return count
 }
 
 function splitNames(value: string): string[] {

@@ -26,7 +26,11 @@ export function resolvePage(
   if (match) {
     const headerFirst = Number(match[1])
     const headerLast = match[2] === '' ? Infinity : Number(match[2])
-    if (headerLast < headerFirst) throw rangeNotSatisfiable(null)
+    if (headerLast < headerFirst) {
+      throw rangeNotSatisfiable(
+        'The lower boundary must be lower than or equal to the upper boundary in the Range header.',
+      )
+    }
     first = Math.max(first, headerFirst)
     last = Math.min(last, headerLast)
   }
@@ -47,15 +51,14 @@ export function formatContentRange(offset: number, pageTotal: number, total: num
  */
 export function resolveRangeStatus(offset: number, pageTotal: number, total: number | null) {
   if (total === null) return 200
-  if (offset > total) throw rangeNotSatisfiable({ offset, total })
+  if (offset > total) {
+    const details = `An offset of ${offset} was requested, but there are only ${total} rows.`
+    throw rangeNotSatisfiable(details, { 'content-range': `*/${total}` })
+  }
   return pageTotal < total ? 206 : 200
 }
 
-/** PGRST103, with PostgREST's details when the offset is known to be out of bounds. */
-export function rangeNotSatisfiable(bounds: { offset: number; total: number } | null) {
-  const details = bounds
-    ? `An offset of ${bounds.offset} was requested, but there are only ${bounds.total} rows.`
-    : null
-  const headers: Record<string, string> = bounds ? { 'content-range': `*/${bounds.total}` } : {}
+/** PGRST103 (416) with PostgREST's explanation of what made the range unsatisfiable. */
+export function rangeNotSatisfiable(details: string, headers: Record<string, string> = {}) {
   return new RestError(416, 'PGRST103', 'Requested range not satisfiable', details, null, headers)
 }

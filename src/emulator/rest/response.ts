@@ -26,7 +26,8 @@ export function negotiateMedia(accept: string | undefined): Media {
     const media = toMedia(range.type, range.params)
     if (media) return media
   }
-  throw new RestError(406, 'PGRST107', `None of these media types are available: ${accept}`)
+  const requested = ranges.map((range) => range.type).join(', ')
+  throw new RestError(406, 'PGRST107', `None of these media types are available: ${requested}`)
 }
 
 interface MediaRange {

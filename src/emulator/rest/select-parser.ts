@@ -3,6 +3,7 @@
  * PostgREST's `pRequestSelect` reads them.
  */
 import { readJsonPath, readName } from './field-parser.ts'
+import { RestError } from './errors.ts'
 import { Cursor } from './parse-error.ts'
 import type { EmbedItem, SelectItem } from './query-ast.ts'
 
@@ -46,11 +47,8 @@ function readItem(cursor: Cursor, depth: number): SelectItem {
     name = readName(cursor)
   }
 
+  if (name === 'count' && cursor.startsWith('()')) throw aggregatesNotAllowed()
   if (cursor.peek() === '!' || cursor.peek() === '(') {
-    if (name === 'count' && cursor.startsWith('()')) {
-      cursor.accept('()')
-      return { kind: 'count', alias }
-    }
     return readEmbed(cursor, name, alias, false, depth)
   }
 
@@ -60,7 +58,16 @@ function readItem(cursor: Cursor, depth: number): SelectItem {
     cast = cursor.readUntil(',)').trim()
     if (!CAST_TYPE.test(cast)) throw cursor.fail('a type name')
   }
+  if (/^\.(sum|avg|count|max|min)\(\)/.test(cursor.input.slice(cursor.position))) {
+    throw aggregatesNotAllowed()
+  }
   return { kind: 'column', field, alias, cast }
+}
+
+// Not yet: aggregates (`count()`, `amount.sum()`). Supabase projects start with
+// `db_aggregates_enabled` off, and so does Sandbase: both answer PGRST123.
+function aggregatesNotAllowed(): RestError {
+  return new RestError(400, 'PGRST123', 'Use of aggregate functions is not allowed')
 }
 
 function readEmbed(

@@ -6,16 +6,11 @@
 import { isToOne, resolveRelationship, type Relationship } from './embed.ts'
 import { notYet, RestError } from './errors.ts'
 import { defaultFieldAlias } from './field-parser.ts'
-import type {
-  ColumnItem,
-  EmbedItem,
-  FieldRef,
-  NodeModifiers,
-  OrderTerm,
-  SelectItem,
-} from './query-ast.ts'
+import type { ColumnItem, Condition, EmbedItem, NodeModifiers, SelectItem } from './query-ast.ts'
 import type { Relation, SchemaCache } from './schema-cache.ts'
 import { buildWhere } from './sql-filter.ts'
+import { buildJoinCondition } from './sql-join.ts'
+import { buildOrder } from './sql-order.ts'
 import { quoteIdent, quoteQualified, renderField, type SqlParams } from './sql-fragments.ts'
 
 export interface LevelContext {
@@ -48,8 +43,10 @@ export interface Level {
   orderBy: string | null
 }
 
-interface EmbedJoin {
+/** An embedding of this level, by its name or alias: for related order and null filters. */
+export interface EmbedJoin {
   relationship: Relationship
+  lateral: string
 }
 
 /** Builds the pieces of one level; embeddings recurse into their own levels. */
@@ -60,14 +57,14 @@ export function buildSelectLevel(context: LevelContext, input: LevelInput): Leve
 
   for (const item of select) {
     if (item.kind === 'column') addColumn(context, level, alias, relation, item)
-    else if (item.kind === 'count') addCount(level, item.alias, select.length)
     else embedJoins.set(item.alias ?? item.relation, addEmbed(context, level, input, item))
   }
 
-  const filters = buildWhere(modifiers.conditions, { alias, params: context.params })
-  const where = [...extraWhere, ...(filters ? [filters] : [])]
+  const { own, onEmbeddings } = splitEmbeddingFilters(modifiers.conditions, embedJoins)
+  const filters = buildWhere(own, { alias, params: context.params })
+  const where = [...extraWhere, ...onEmbeddings, ...(filters ? [filters] : [])]
   level.where = where.length > 0 ? where.join(' and ') : null
-  level.orderBy = buildOrder(context, alias, modifiers.order, embedJoins, path)
+  level.orderBy = buildOrder(context, { alias, relation, path }, modifiers.order, embedJoins)
   return level
 }
 
@@ -85,17 +82,10 @@ function addColumn(
     return
   }
   const name = item.alias ?? defaultFieldAlias(field)
+  // `rel(count)` needs no special case: with no column named `count`, Postgres reads
+  // `"rel_1"."count"` as `count("rel_1")`, the number of embedded rows, as on PostgREST.
   const value = renderField(alias, field, context.params)
   level.columns.push(`${cast ? `(${value})::${cast}` : value} as ${quoteIdent(name)}`)
-  level.outputNames.push(name)
-}
-
-function addCount(level: Level, alias: string | null, itemCount: number): void {
-  // Not yet: aggregates next to other columns (PostgREST's `count()` with GROUP BY); only a
-  // lone `rel(count)` is answered, other mixes get a 501.
-  if (itemCount > 1) throw notYet('count() next to other columns')
-  const name = alias ?? 'count'
-  level.columns.push(`pg_catalog.count(*) as ${quoteIdent(name)}`)
   level.outputNames.push(name)
 }
 
@@ -171,85 +161,36 @@ function addEmbed(
     )
     level.outputNames.push(name)
   }
-  return { relationship }
-}
-
-/** How a target row meets its parent row: equal key columns, or through the join table. */
-function buildJoinCondition(
-  context: LevelContext,
-  relationship: Relationship,
-  parentAlias: string,
-  childAlias: string,
-): string {
-  const parent = quoteIdent(parentAlias)
-  const child = quoteIdent(childAlias)
-  const { junction } = relationship
-  if (!junction) {
-    return relationship.pairs
-      .map(({ left, right }) => `${child}.${quoteIdent(right)} = ${parent}.${quoteIdent(left)}`)
-      .join(' and ')
-  }
-
-  context.counter += 1
-  const join = quoteIdent(`${junction.relation.name}_${context.counter}`)
-  const conditions = [
-    ...junction.toParent.map(({ left, right }) => `${join}.${quoteIdent(right)} = ${parent}.${quoteIdent(left)}`),
-    ...junction.toTarget.map(({ left, right }) => `${join}.${quoteIdent(right)} = ${child}.${quoteIdent(left)}`),
-  ]
-  const table = quoteQualified(junction.relation.schema, junction.relation.name)
-  return `exists (select 1 from ${table} as ${join} where ${conditions.join(' and ')})`
-}
-
-function buildOrder(
-  context: LevelContext,
-  alias: string,
-  terms: OrderTerm[],
-  embedJoins: Map<string, EmbedJoin>,
-  path: string[],
-): string | null {
-  if (terms.length === 0) return null
-  return terms
-    .map(({ relation, field, direction, nulls }) => {
-      let column: string
-      if (relation === null) {
-        column = renderField(alias, field, context.params)
-      } else {
-        const join = embedJoins.get(relation)
-        if (!join || !isToOne(join.relationship)) throw relatedOrderError(relation, path)
-        column = buildRelatedColumn(context, join.relationship, alias, field)
-      }
-      const suffix = [direction, nulls ? `nulls ${nulls}` : null].filter(Boolean).join(' ')
-      return suffix ? `${column} ${suffix}` : column
-    })
-    .join(', ')
+  return { relationship, lateral }
 }
 
 /**
- * A column of the one row a to-one embedding points at, as a scalar subquery. It reads the
- * table itself, so `order=rel(col)` works whatever the embedding selected or renamed.
+ * `cities=not.is.null` on a parent keeps the rows that have (or lack) related rows: a filter on
+ * the embedding itself, which accepts only `is null` and its negation (PGRST120 otherwise).
  */
-function buildRelatedColumn(
-  context: LevelContext,
-  relationship: Relationship,
-  parentAlias: string,
-  field: FieldRef,
-): string {
-  const { target } = relationship
-  context.counter += 1
-  const alias = `${target.name}_${context.counter}`
-  const join = buildJoinCondition(context, relationship, parentAlias, alias)
-  const column = renderField(alias, field, context.params)
-  const table = quoteQualified(target.schema, target.name)
-  return `(select ${column} from ${table} as ${quoteIdent(alias)} where ${join})`
-}
-
-function relatedOrderError(relation: string, path: string[]): RestError {
-  const where = path.length > 0 ? path.join('.') : 'the request'
-  return new RestError(
-    400,
-    'PGRST118',
-    `A related order on '${relation}' is not possible`,
-    `'${relation}' must be a to-one embedded resource of ${where}`,
-    `Verify that '${relation}' is included in the 'select' query parameter.`,
-  )
+function splitEmbeddingFilters(conditions: Condition[], embedJoins: Map<string, EmbedJoin>) {
+  const own: Condition[] = []
+  const onEmbeddings: string[] = []
+  for (const condition of conditions) {
+    const join = condition.kind === 'filter' && condition.field.jsonPath.length === 0
+      ? embedJoins.get(condition.field.name)
+      : undefined
+    if (!join || condition.kind !== 'filter') {
+      own.push(condition)
+      continue
+    }
+    const { operator, value, isNegated } = condition.operation
+    if (operator !== 'is' || !['null', 'not_null'].includes(value.toLowerCase())) {
+      throw new RestError(
+        400,
+        'PGRST120',
+        `Bad operator on the '${condition.field.name}' embedded resource`,
+        'Only is null or not is null filters are allowed on embedded resources',
+      )
+    }
+    const column = isToOne(join.relationship) ? '_pgrst_row' : '_pgrst_rows'
+    const isNull = (value.toLowerCase() === 'null') !== isNegated
+    onEmbeddings.push(`${quoteIdent(join.lateral)}.${column} is ${isNull ? '' : 'not '}null`)
+  }
+  return { own, onEmbeddings }
 }

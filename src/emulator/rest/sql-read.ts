@@ -12,10 +12,10 @@
  *   })
  *   sql = `with pgrst_source as (insert ... returning *) ${read.sql}`
  */
-import { RestError } from './errors.ts'
 import type { NodeModifiers, QueryParams } from './query-ast.ts'
 import type { Relation, SchemaCache } from './schema-cache.ts'
 import { buildSelectLevel, type LevelContext } from './sql-level.ts'
+import { notEmbedded } from './sql-order.ts'
 import { quoteIdent, SqlParams } from './sql-fragments.ts'
 
 /** Where the rows come from. */
@@ -110,14 +110,6 @@ function buildBody(format: BodyFormat, shouldStripNulls: boolean): string {
 /** Filters or modifiers on a path that is not embedded fail like PostgREST's PGRST108. */
 function assertPathsEmbedded(embedded: Map<string, NodeModifiers>, usedPaths: Set<string>): void {
   for (const path of embedded.keys()) {
-    if (usedPaths.has(path)) continue
-    const name = path.split('.').at(-1)
-    throw new RestError(
-      400,
-      'PGRST108',
-      `'${name}' is not an embedded resource in this request`,
-      null,
-      `Verify that '${name}' is included in the 'select' query parameter.`,
-    )
+    if (!usedPaths.has(path)) throw notEmbedded(path.split('.').at(-1) ?? path)
   }
 }

@@ -249,6 +249,55 @@ describe('GET with embedded resources', () => {
     expect(data).toEqual([{ name: 'France', secrets: [{ note: 'shown' }] }])
   })
 
+  test('an is-null filter on the embedding itself keeps parents with (or without) matches', async () => {
+    const withLyon = await project.anon
+      .from('countries')
+      .select('name, cities(name)')
+      .eq('cities.name', 'Lyon')
+      .not('cities', 'is', null)
+    expect(withLyon.data).toEqual([{ name: 'France', cities: [{ name: 'Lyon' }] }])
+
+    const without = await project.anon.from('countries').select('name, cities()').is('cities', null)
+    expect(without.data).toEqual([{ name: 'Peru' }])
+  })
+
+  test('errs with 400 PGRST120 for another operator on the embedding itself', async () => {
+    const { error, status } = await project.anon
+      .from('countries')
+      .select('name, cities(name)')
+      .eq('cities', 'x')
+    expect(status).toBe(400)
+    expect(error).toEqual({
+      code: 'PGRST120',
+      message: "Bad operator on the 'cities' embedded resource",
+      details: 'Only is null or not is null filters are allowed on embedded resources',
+      hint: null,
+    })
+  })
+
+  test('errs with 400 PGRST118 when ordering by a to-many embedding', async () => {
+    const { error, status } = await project.anon
+      .from('countries')
+      .select('name, cities(name)')
+      .order('cities(name)')
+    expect(status).toBe(400)
+    expect(error).toEqual({
+      code: 'PGRST118',
+      message: "A related order on 'cities' is not possible",
+      details: "'countries' and 'cities' do not form a many-to-one or one-to-one relationship",
+      hint: null,
+    })
+  })
+
+  test('errs with PGRST108 for a related order on a resource that is not embedded', async () => {
+    const { error, status } = await project.anon
+      .from('cities')
+      .select('name')
+      .order('countries(name)')
+    expect(status).toBe(400)
+    expect(error?.code).toBe('PGRST108')
+  })
+
   test('errs with PGRST108 for a filter on a resource that is not embedded', async () => {
     const { error, status } = await project.anon
       .from('countries')

@@ -189,10 +189,50 @@ describe('GET a relation: select, order, range, count', () => {
     expect(body.message).toMatch(/^"failed to parse select parameter \(id,cities\(name\)"/)
   })
 
-  test('errs with 400 PGRST100 for a bad limit', async () => {
-    const response = await fetchRest('countries?limit=ten')
-    expect(response.status).toBe(400)
-    expect((await response.json()).code).toBe('PGRST100')
+  test('ignores a limit that is not an integer, as PostgREST does', async () => {
+    const response = await fetchRest('countries?select=id&limit=ten')
+    expect(response.status).toBe(200)
+    expect(await response.json()).toHaveLength(4)
+  })
+
+  test('errs with 416 PGRST103 for a negative limit', async () => {
+    const response = await fetchRest('countries?limit=-1')
+    expect(response.status).toBe(416)
+    expect(await response.json()).toEqual({
+      code: 'PGRST103',
+      message: 'Requested range not satisfiable',
+      details: 'Limit should be greater than or equal to zero.',
+      hint: null,
+    })
+  })
+
+  test('errs with 416 PGRST103 for a Range header that ends before it starts', async () => {
+    const response = await fetchRest('countries', { range: '5-2' })
+    expect(response.status).toBe(416)
+    expect((await response.json()).details).toBe(
+      'The lower boundary must be lower than or equal to the upper boundary in the Range header.',
+    )
+  })
+
+  test('errs with 400 PGRST123 for aggregates, which Supabase projects start with off', async () => {
+    for (const select of ['count()', 'population.sum()']) {
+      const { error, status } = await project.anon.from('countries').select(select)
+      expect(status).toBe(400)
+      expect(error).toEqual({
+        code: 'PGRST123',
+        message: 'Use of aggregate functions is not allowed',
+        details: null,
+        hint: null,
+      })
+    }
+  })
+
+  test('JSON keys may hold characters that column names may not', async () => {
+    const { data } = await project.service
+      .from('countries')
+      .select('id, data->>weird$key!')
+      .eq('id', 1)
+    expect(data).toEqual([{ id: 1, 'weird$key!': null }])
   })
 
   test('a quoted column name with a space is selected and filtered', async () => {
