@@ -7,7 +7,8 @@ import type * as Esbuild from 'esbuild-wasm'
 
 /**
  * The global the runtime fills before importing the compiled module:
- * `{ modules: { '@supabase/supabase-js': sdk }, supabase: client, console: capturingConsole }`.
+ * `{ modules: { '@supabase/supabase-js': sdk }, supabase: client, console: capturingConsole,
+ * env: { SUPABASE_URL, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY } }`.
  */
 export const RUNTIME_GLOBAL = '__sandbase'
 
@@ -40,6 +41,9 @@ export async function compileUserCode(
         supabase: `globalThis.${RUNTIME_GLOBAL}.supabase`,
         console: `globalThis.${RUNTIME_GLOBAL}.console`,
         inbox: `globalThis.${RUNTIME_GLOBAL}.inbox`,
+        // Server-side examples read the project's URL and keys the way real code does:
+        // SUPABASE_URL, SUPABASE_ANON_KEY and SUPABASE_SERVICE_ROLE_KEY.
+        'process.env': `globalThis.${RUNTIME_GLOBAL}.env`,
       },
       banner: { js: INBOX_PRELUDE },
       // A dynamic import() of a computed URL would load code from the network; unsupported,
