@@ -18,6 +18,7 @@ export interface Payload {
 
 const JSON_TYPES = ['application/json', 'application/vnd.pgrst.object+json']
 const FORM_TYPE = 'application/x-www-form-urlencoded'
+const CSV_TYPE = 'text/csv'
 
 /** The body's media type without parameters; PostgREST assumes JSON when none is sent. */
 export function readContentType(request: ServiceRequest): string {
@@ -46,6 +47,7 @@ function readBodyValue(request: ServiceRequest, isRpc: boolean): unknown {
   const body = request.body ?? ''
 
   if (contentType === FORM_TYPE) return Object.fromEntries(new URLSearchParams(body))
+  if (contentType === CSV_TYPE && !isRpc) return readCsv(body)
   if (!JSON_TYPES.includes(contentType)) {
     throw new RestError(400, 'PGRST102', `Content-Type not acceptable: ${contentType}`)
   }
@@ -55,6 +57,62 @@ function readBodyValue(request: ServiceRequest, isRpc: boolean): unknown {
   } catch {
     throw invalidBody('Empty or invalid json')
   }
+}
+
+/**
+ * CSV with a header line, as PostgREST reads it for inserts: every value is text except an
+ * unquoted or quoted `NULL`, which is SQL NULL.
+ */
+function readCsv(body: string): JsonObject[] {
+  const [header, ...lines] = parseCsvRecords(body)
+  if (!header) return []
+  if (lines.some((line) => line.length !== header.length)) {
+    throw invalidBody('All lines must have same number of fields')
+  }
+  return lines.map((line) =>
+    Object.fromEntries(
+      header.map((key, index) => [key, line[index] === 'NULL' ? null : line[index]]),
+    ),
+  )
+}
+
+// RFC 4180 records: fields split by commas, quoted fields may hold commas, quotes ("") and
+// line breaks; a trailing line break ends the last record.
+function parseCsvRecords(text: string): string[][] {
+  const records: string[][] = []
+  let record: string[] = []
+  let field = ''
+  let isQuoted = false
+  const endField = () => {
+    record.push(field)
+    field = ''
+  }
+  const endRecord = () => {
+    endField()
+    records.push(record)
+    record = []
+  }
+
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index]
+    if (isQuoted) {
+      if (char !== '"') field += char
+      else if (text[index + 1] === '"') field += text[++index]
+      else isQuoted = false
+    } else if (char === '"') {
+      isQuoted = true
+    } else if (char === ',') {
+      endField()
+    } else if (char === '\n' || char === '\r') {
+      if (char === '\r' && text[index + 1] === '\n') index += 1
+      endRecord()
+    } else {
+      field += char
+    }
+  }
+  if (isQuoted) throw invalidBody('parse error (unexpected end of input in a quoted field)')
+  if (field !== '' || record.length > 0) endRecord()
+  return records
 }
 
 function readArray(value: unknown[], columns: string[] | null): Payload {

@@ -334,4 +334,18 @@ describe('insert', () => {
     expect(response.status).toBe(201)
     expect(await response.json()).toEqual([{ id: 2, name: 'Norway', code: 'XX' }])
   })
+
+  test('a text/csv body inserts one row per line, NULL meaning null', async () => {
+    const csv = 'name,code\nNorway,NO\n"Bosnia, Herzegovina",NULL\n"Say ""hi""",\n'
+    const response = await rawInsert('countries', csv, {
+      'content-type': 'text/csv',
+      prefer: 'return=representation',
+    })
+    expect(response.status).toBe(201)
+    expect(await response.json()).toEqual([
+      { id: 2, name: 'Norway', code: 'NO' },
+      { id: 3, name: 'Bosnia, Herzegovina', code: null },
+      { id: 4, name: 'Say "hi"', code: '' },
+    ])
+  })
 })
