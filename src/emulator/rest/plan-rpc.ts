@@ -27,6 +27,8 @@ export interface RpcCall {
   isSingleJson: boolean
 }
 
+const JSON_TYPES = ['json', 'jsonb']
+
 // Parameters of the query string that are never arguments (PostgREST's reserved names).
 const RESERVED = ['select', 'columns', 'on_conflict']
 const RESERVED_LAST = ['order', 'limit', 'offset', 'and', 'or']
@@ -93,8 +95,19 @@ export function readRpcArguments(rest: RestRequest): RpcArguments {
 }
 
 /** Picks the overload the arguments call, or fails like PostgREST (404 PGRST202, 300 PGRST203). */
-export function planRpcCall(rest: RestRequest, input: RpcArguments): RpcCall {
+export function planRpcCall(
+  rest: RestRequest,
+  input: RpcArguments,
+  isSingleObject = false,
+): RpcCall {
   const overloads = rest.cache.routines.get(`${rest.schema}.${rest.name}`) ?? []
+  // `Prefer: params=single-object`: the body is one json argument, whatever its name.
+  if (isSingleObject && input.isPost) {
+    const routine = overloads.find(
+      (candidate) => candidate.args.length === 1 && JSON_TYPES.includes(candidate.args[0].type),
+    )
+    if (routine) return { routine, args: routine.args, isSingleJson: true }
+  }
   const byName = overloads.filter((routine) => acceptsNames(routine, input.keys))
 
   if (byName.length === 1) {
@@ -121,7 +134,7 @@ function acceptsNames(routine: RoutineInfo, keys: string[]): boolean {
 
 function hasSingleUnnamedJson(routine: RoutineInfo): boolean {
   const [arg] = routine.args
-  return routine.args.length === 1 && arg.name === '' && ['json', 'jsonb'].includes(arg.type)
+  return routine.args.length === 1 && arg.name === '' && JSON_TYPES.includes(arg.type)
 }
 
 function ambiguous(routines: RoutineInfo[]): RestError {

@@ -11,6 +11,8 @@ export type PreferResolution = 'merge-duplicates' | 'ignore-duplicates'
 export type PreferMissing = 'default' | 'null'
 export type PreferTx = 'commit' | 'rollback'
 export type PreferHandling = 'lenient' | 'strict'
+/** Deprecated by PostgREST but still honoured: the whole rpc body as one json argument. */
+export type PreferParams = 'single-object'
 
 export interface Preferences {
   return?: PreferReturn
@@ -19,6 +21,7 @@ export interface Preferences {
   missing?: PreferMissing
   tx?: PreferTx
   handling?: PreferHandling
+  params?: PreferParams
   maxAffected?: number
   /** Values no preference recognised, as sent. */
   invalid: string[]
@@ -33,6 +36,7 @@ const ACCEPTED: Record<Kind, readonly string[]> = {
   missing: ['default', 'null'],
   tx: ['commit', 'rollback'],
   handling: ['lenient', 'strict'],
+  params: ['single-object'],
 }
 
 /** Parses every `Prefer` value of a request; `header` is the (comma-joined) header value. */
@@ -87,6 +91,7 @@ const APPLIED_ORDER: AppliedKind[] = [
   'resolution',
   'missing',
   'return',
+  'params',
   'count',
   'tx',
   'handling',

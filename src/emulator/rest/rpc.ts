@@ -44,7 +44,7 @@ export async function handleRpc(rest: RestRequest): Promise<Response> {
   checkStrictPreferences(preferences)
 
   const input = readRpcArguments(rest)
-  const call = planRpcCall(rest, input)
+  const call = planRpcCall(rest, input, preferences.params === 'single-object')
   const { routine } = call
   const query = parseQueryParams(request.url.searchParams, { excluded: input.keys })
   const media = negotiateMedia(request.headers['accept'])

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { createProject, type Project } from '../../helpers.ts'
+
+const SQL = `
+create table guestbook (id serial primary key, message text);
+create table readings (id serial primary key, taken_at timestamptz default now(), value int default 7);
+create schema archive;
+create table archive.notes (id int primary key, body text);
+grant usage on schema archive to anon, authenticated, service_role;
+grant all on all tables in schema archive to anon, authenticated, service_role;
+alter role authenticator set pgrst.db_schemas = 'public, archive';
+`
+
+describe('writes: edge cases', () => {
+  let project: Project
+  beforeAll(async () => {
+    project = await createProject({ sql: SQL })
+  })
+  afterAll(() => project.emulator.close())
+
+  test('an empty object inserts one row of defaults', async () => {
+    const { data, status } = await project.anon.from('guestbook').insert({}).select()
+    expect(status).toBe(201)
+    expect(data).toEqual([{ id: 1, message: null }])
+  })
+
+  test('an empty array inserts nothing and still answers 201', async () => {
+    const { data, status } = await project.anon.from('guestbook').insert([]).select()
+    expect({ data, status }).toEqual({ data: [], status: 201 })
+  })
+
+  test('an update with an empty object changes nothing', async () => {
+    await project.service.from('guestbook').insert({ message: 'keep' })
+    const { data, status } = await project.anon.from('guestbook').update({}).gt('id', 0).select()
+    expect({ data, status }).toEqual({ data: [], status: 200 })
+    const { rows } = await project.emulator.db.query('select message from guestbook order by id')
+    expect(rows).toEqual([{ message: null }, { message: 'keep' }])
+  })
+
+  test('defaultToNull: false gives a row without the key the column default', async () => {
+    const { data } = await project.anon
+      .from('readings')
+      .insert([{ value: 1 }, {}], { defaultToNull: false })
+      .select('id, value')
+    expect(data).toEqual([
+      { id: 1, value: 1 },
+      { id: 2, value: 7 },
+    ])
+  })
+
+  test('maybeSingle() and csv() shape the returned rows', async () => {
+    const one = await project.anon
+      .from('guestbook')
+      .insert({ message: 'x' })
+      .select('message')
+      .maybeSingle()
+    expect(one.data).toEqual({ message: 'x' })
+    const csv = await project.anon
+      .from('guestbook')
+      .insert({ message: 'y' })
+      .select('message')
+      .csv()
+    expect(csv.data).toBe('message\ny')
+  })
+
+  test('single() on a delete that matched nothing errs with 406 PGRST116', async () => {
+    const { error, status } = await project.anon
+      .from('guestbook')
+      .delete()
+      .eq('id', 99)
+      .select()
+      .single()
+    expect(status).toBe(406)
+    expect(error?.code).toBe('PGRST116')
+    expect(error?.details).toBe('The result contains 0 rows')
+  })
+
+  test('writes go to the schema named by Content-Profile (.schema())', async () => {
+    const { data, status } = await project.anon
+      .schema('archive')
+      .from('notes')
+      .insert({ id: 1, body: 'old' })
+      .select()
+    expect({ data, status }).toEqual({ data: [{ id: 1, body: 'old' }], status: 201 })
+    const { rows } = await project.emulator.db.query('select body from archive.notes')
+    expect(rows).toEqual([{ body: 'old' }])
+  })
+
+  test('errs with 405 PGRST117 on a method PostgREST does not serve', async () => {
+    const response = await project.emulator.fetch(`${project.emulator.url}/rest/v1/guestbook`, {
+      method: 'PURGE',
+      headers: { apikey: project.emulator.anonKey },
+    })
+    expect(response.status).toBe(405)
+    expect(await response.json()).toMatchObject({
+      code: 'PGRST117',
+      message: 'Unsupported HTTP method: PURGE',
+    })
+  })
+
+  test.todo('Not yet: limit/offset on PATCH and DELETE (PostgREST 12 limits the affected rows)')
+  test.todo('Not yet: query plans (vnd.pgrst.plan) of writes')
+})
