@@ -62,6 +62,7 @@ export async function handleRpc(rest: RestRequest): Promise<Response> {
   const params = new SqlParams()
   const source = buildCallSource(call, input, params)
   const page = resolvePage(request.headers['range'], query.root.limit, query.root.offset)
+  // Not yet: count=planned and count=estimated (the planner's estimate); both count exactly.
   const shouldCount = !!preferences.count
   const statement = planStatement(rest, call, source, query, media, page, shouldCount, params)
 
@@ -100,7 +101,11 @@ function planStatement(
   if (routine.returnsScalar) {
     // Not yet: filters, order and select on functions returning scalars (PostgREST treats the
     // value as a column named after the function); they answer the emulator's 501.
-    if (query.root.conditions.length || query.root.order.length || query.hasSelect) {
+    const isStar =
+      query.select.length === 1 &&
+      query.select[0].kind === 'column' &&
+      query.select[0].field.name === '*'
+    if (query.root.conditions.length || query.root.order.length || !isStar) {
       throw rest.notYet('select, filters or order on an rpc that returns scalars')
     }
     return buildScalarQuery(source, routine.returnsSet, shouldCount)

@@ -19,6 +19,10 @@ create policy "own notes can be added" on notes for insert with check (owner = a
 create policy "own notes can be changed" on notes for update using (owner = auth.uid());
 create policy "own notes can be removed" on notes for delete using (owner = auth.uid());
 
+create table feedback (id serial primary key, body text);
+alter table feedback enable row level security;
+create policy "anyone can send feedback" on feedback for insert with check (true);
+
 create function my_note_count() returns bigint language sql stable as $$
   select count(*) from notes $$;
 `
@@ -92,5 +96,18 @@ describe('writes under row level security', () => {
     expect((await bob.rpc('my_note_count')).data).toBe(0)
     expect((await project.anon.rpc('my_note_count')).data).toBe(0)
     expect((await project.service.rpc('my_note_count')).data).toBe(1)
+  })
+
+  test('an insert-only policy accepts a plain insert but not one that reads the row back', async () => {
+    const plain = await project.anon.from('feedback').insert({ body: 'nice' })
+    expect(plain.status).toBe(201)
+    // return=representation reads the new row, which needs a SELECT policy too.
+    const readBack = await project.anon.from('feedback').insert({ body: 'nice' }).select()
+    expect(readBack.status).toBe(401)
+    expect(readBack.error?.message).toBe(
+      'new row violates row-level security policy for table "feedback"',
+    )
+    const { rows } = await project.emulator.db.query('select body from feedback')
+    expect(rows).toEqual([{ body: 'nice' }])
   })
 })
