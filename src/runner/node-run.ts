@@ -67,11 +67,17 @@ async function runNow(emulator: Emulator, source: string, timeoutMs: number) {
   const url = `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`
   // Not yet: a synchronous endless loop blocks the process; only a run that keeps awaiting
   // is abandoned after the time limit (the page stops both by terminating its Worker).
+  // As in the page, where the user Worker's only network is the emulator bridge, a plain
+  // fetch() in the example (an emailed link, the stand-in provider) reaches the emulator.
+  const nodeFetch = globalThis.fetch
+  globalThis.fetch = emulator.fetch
   try {
     await withTimeout(import(/* @vite-ignore */ url), timeoutMs)
     return { logs }
   } catch (error) {
     return { logs, error: describeError(error) }
+  } finally {
+    globalThis.fetch = nodeFetch
   }
 }
 
