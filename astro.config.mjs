@@ -38,7 +38,24 @@ export default defineConfig({
   vite: {
     // Both ship wasm next to their JS and find it through import.meta.url, which the
     // dependency pre-bundler would break.
-    optimizeDeps: { exclude: ['@electric-sql/pglite', 'esbuild-wasm'] },
+    optimizeDeps: {
+      exclude: ['@electric-sql/pglite', 'esbuild-wasm'],
+      // Found only inside workers and lazy imports, so the dev server would discover them
+      // late and reload the page mid-boot; listing them pre-bundles them up front.
+      include: [
+        '@supabase/supabase-js',
+        'jose',
+        'otpauth',
+        'qrcode-generator',
+        'codemirror',
+        '@codemirror/view',
+        '@codemirror/state',
+        '@codemirror/lang-javascript',
+        '@codemirror/lang-sql',
+        '@codemirror/theme-one-dark',
+        '@lezer/highlight',
+      ],
+    },
     worker: { format: 'es' },
   },
 })

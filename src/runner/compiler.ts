@@ -12,8 +12,10 @@ export function loadCompiler(): Promise<typeof Esbuild> {
 }
 
 async function initialise(): Promise<typeof Esbuild> {
+  // The ESM build by path: the package's `browser` field points at a UMD file, which the
+  // dev server would serve untransformed because esbuild-wasm is kept out of pre-bundling.
   const [esbuild, { default: wasmURL }] = await Promise.all([
-    import('esbuild-wasm'),
+    import('esbuild-wasm/esm/browser.js') as Promise<typeof Esbuild>,
     import('esbuild-wasm/esbuild.wasm?url'),
   ])
   // esbuild compiles in a worker of its own, so the page stays responsive meanwhile.

@@ -59,6 +59,7 @@ export type ToUser =
       type: 'prepare'
       url: string
       anonKey: string
+      serviceRoleKey: string
       port: MessagePort
       /** What the ready client's auth storage held when the last Run ended. */
       storage: Record<string, string>

@@ -16,6 +16,8 @@ export interface BootState {
   phase: BootPhase
   step: BootStep | null
   isCompilerReady: boolean
+  /** Why esbuild-wasm failed to load, if it did; a Run then retries loading it. */
+  compilerError: string | null
   error: SerializedError | null
   /** Milliseconds from boot() until the project answered, once it did. */
   bootMs: number | null
@@ -40,13 +42,21 @@ export interface Runner {
 interface Project {
   url: string
   anonKey: string
+  serviceRoleKey: string
 }
 
 /** Creates the runner for one lesson's dataset. */
 export function createRunner(dataset: string): Runner {
   const listeners = new Set<(state: RunnerState) => void>()
   let state: RunnerState = {
-    boot: { phase: 'idle', step: null, isCompilerReady: false, error: null, bootMs: null },
+    boot: {
+      phase: 'idle',
+      step: null,
+      isCompilerReady: false,
+      compilerError: null,
+      error: null,
+      bootMs: null,
+    },
     run: createRun(),
     runCount: 0,
   }
@@ -84,7 +94,7 @@ export function createRunner(dataset: string): Runner {
           case 'boot-progress':
             return setBoot({ step: data.step })
           case 'booted':
-            booted = { url: data.url, anonKey: data.anonKey }
+            booted = { url: data.url, anonKey: data.anonKey, serviceRoleKey: data.serviceRoleKey }
             setBoot({ phase: 'ready', step: null, bootMs: performance.now() - started })
             spare = prepareUserWorker(booted)
             return resolve(booted)
@@ -109,7 +119,7 @@ export function createRunner(dataset: string): Runner {
 
     loadCompiler().then(
       () => setBoot({ isCompilerReady: true }),
-      () => {},
+      (error: Error) => setBoot({ compilerError: error.message }),
     )
   }
 
@@ -209,7 +219,7 @@ export function createRunner(dataset: string): Runner {
 
   // A user Worker loads supabase-js, creates its client and connects its bridge before it
   // is needed, so a Run starts without those delays.
-  function prepareUserWorker({ url, anonKey }: Project): Promise<Worker> {
+  function prepareUserWorker({ url, anonKey, serviceRoleKey }: Project): Promise<Worker> {
     const worker = new Worker(new URL('./user-worker.ts', import.meta.url), {
       type: 'module',
       name: 'sandbase-run',
@@ -220,6 +230,7 @@ export function createRunner(dataset: string): Runner {
       type: 'prepare',
       url,
       anonKey,
+      serviceRoleKey,
       port: channel.port2,
       storage: sessionItems,
     }

@@ -47,7 +47,8 @@ scope.addEventListener('unhandledrejection', (event) => {
   post({ type: 'uncaught', error: serializeError(event.reason) })
 })
 
-function prepare({ url, anonKey, port, storage }: Extract<ToUser, { type: 'prepare' }>): void {
+function prepare(message: Extract<ToUser, { type: 'prepare' }>): void {
+  const { url, anonKey, serviceRoleKey, port, storage } = message
   bridge = createBridgeFetch(port, () => setTimeout(settle, SETTLE_DELAY_MS))
   lockNetwork(bridge.fetch)
 
@@ -62,8 +63,10 @@ function prepare({ url, anonKey, port, storage }: Extract<ToUser, { type: 'prepa
     realtime: { transport: EmulatorSocket as never },
   })
   const console = createCapturingConsole((level, args) => post({ type: 'console', level, args }))
+  // Server-side examples read the project's URL and keys from `process.env`.
+  const env = { SUPABASE_URL: url, SUPABASE_ANON_KEY: anonKey, SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey }
   Object.assign(globalThis, {
-    [RUNTIME_GLOBAL]: { modules: { '@supabase/supabase-js': sdk }, supabase, console },
+    [RUNTIME_GLOBAL]: { modules: { '@supabase/supabase-js': sdk }, supabase, console, env },
   })
 }
 

@@ -17,6 +17,14 @@ export function BootStatus({ boot, run }: { boot: BootState; run: Run }) {
     )
   }
 
+  if (boot.compilerError) {
+    return (
+      <p className="sb-status-line sb-error" role="alert">
+        The TypeScript compiler failed to load: {boot.compilerError}
+      </p>
+    )
+  }
+
   const steps = [boot.phase === 'ready', boot.isCompilerReady]
   const done = steps.filter(Boolean).length
   if (done < steps.length) {
