@@ -55,6 +55,11 @@ async function runNow(emulator: Emulator, source: string, timeoutMs: number) {
       modules: { '@supabase/supabase-js': createRoutedSdk(emulator) },
       supabase: createProjectClient(emulator),
       console: { ...console, log: capture, info: capture, warn: capture, error: capture },
+      env: {
+        SUPABASE_URL: emulator.url,
+        SUPABASE_ANON_KEY: emulator.anonKey,
+        SUPABASE_SERVICE_ROLE_KEY: emulator.serviceRoleKey,
+      },
       setTimeout,
       clearTimeout,
       setInterval,

@@ -32,3 +32,21 @@ console.log(error, data.user?.email)`,
     expect(result.logs).toEqual([[3]])
   })
 })
+
+describe('process.env in example code', () => {
+  test('holds the project URL and both keys, as server code would read them', async () => {
+    const emulator = await createEmulator()
+    const result = await runExampleInNode(
+      emulator,
+      `import { createClient } from '@supabase/supabase-js'
+const admin = createClient(
+  process.env.SUPABASE_URL!, process.env.SUPABASE_SERVICE_ROLE_KEY!,
+)
+const { data, error } = await admin.auth.admin.listUsers()
+console.log(process.env.SUPABASE_URL, error, data.users.length)`,
+    )
+    await emulator.close()
+    expect(result.error).toBeUndefined()
+    expect(result.logs).toEqual([['http://localhost:54321', null, 0]])
+  })
+})
