@@ -8,6 +8,9 @@ import { findClosestName } from './fuzzy.ts'
 import type { EmbedItem } from './query-ast.ts'
 import { qualifiedKey, type ForeignKey, type Relation, type SchemaCache } from './schema-cache.ts'
 
+// Not yet: relationships through views (PostgREST follows view columns back to the tables'
+// foreign keys) and computed relationships (functions taking a row); both answer PGRST200.
+
 export type Cardinality = 'many-to-one' | 'one-to-one' | 'one-to-many' | 'many-to-many'
 
 /** Column pairs to join on: `left` is the parent's side, `right` the target's or junction's. */

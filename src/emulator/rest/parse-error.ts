@@ -40,6 +40,11 @@ export class Cursor {
     return this.input.startsWith(text, this.position)
   }
 
+  /** Skips spaces and tabs, which PostgREST allows around list items. */
+  skipSpaces(): void {
+    while (this.peek() === ' ' || this.peek() === '\t') this.position += 1
+  }
+
   /** Consumes `text` if it comes next. */
   accept(text: string): boolean {
     if (!this.startsWith(text)) return false

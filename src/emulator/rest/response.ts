@@ -68,6 +68,8 @@ function toMedia(type: string, params: Map<string, string>): Media | null {
     case 'application/vnd.pgrst.plan+text':
     case 'application/vnd.pgrst.plan+json':
       return toPlanMedia(type.endsWith('+json') ? 'json' : 'text', params)
+    // Not yet: application/geo+json (PostGIS features); it answers PGRST107 like any unknown
+    // media type.
     default:
       return null
   }

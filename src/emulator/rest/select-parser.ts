@@ -21,10 +21,13 @@ export function parseSelect(input: string): SelectItem[] {
 
 function readItems(cursor: Cursor, depth: number): SelectItem[] {
   const items: SelectItem[] = []
+  cursor.skipSpaces()
   // `rel()` selects nothing from the embedding, which is how `!inner` filters without output.
   if (depth > 0 && cursor.peek() === ')') return items
   do {
+    cursor.skipSpaces()
     items.push(readItem(cursor, depth))
+    cursor.skipSpaces()
   } while (cursor.accept(','))
   return items
 }

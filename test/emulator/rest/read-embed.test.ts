@@ -312,3 +312,8 @@ describe('GET with embedded resources', () => {
     })
   })
 })
+
+describe('embedding: not yet emulated', () => {
+  test.todo('Not yet: relationships through views and computed relationships; both answer PGRST200')
+  test.todo('Not yet: spreading a to-many embedding; it answers 501 SBX01')
+})

@@ -132,3 +132,7 @@ describe('GET media types: single, maybeSingle, csv, explain', () => {
     expect(await response.text()).toBe('')
   })
 })
+
+describe('media types: not yet emulated', () => {
+  test.todo('Not yet: application/geo+json; it answers PGRST107 like any unknown media type')
+})

@@ -235,6 +235,11 @@ describe('GET a relation: select, order, range, count', () => {
     expect(data).toEqual([{ id: 1, 'weird$key!': null }])
   })
 
+  test('spaces around select items are ignored', async () => {
+    const response = await fetchRest(`countries?select=${encodeURIComponent(' id , name ')}&id=eq.3`)
+    expect(await response.json()).toEqual([{ id: 3, name: 'Peru' }])
+  })
+
   test('a quoted column name with a space is selected and filtered', async () => {
     const { data } = await project.anon
       .from('countries')
@@ -249,4 +254,8 @@ describe('GET a relation: select, order, range, count', () => {
       headers: { apikey: anonKey, authorization: `Bearer ${anonKey}`, ...headers },
     })
   }
+})
+
+describe('counts: not yet emulated', () => {
+  test.todo('Not yet: count=planned and count=estimated; both are answered as count=exact')
 })
