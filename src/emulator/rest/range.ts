@@ -4,6 +4,12 @@
  */
 import { RestError } from './errors.ts'
 
+/**
+ * Supabase's default "Max rows" API setting (PostgREST's `db-max-rows`): no read answers more
+ * rows than this, whatever its limit.
+ */
+export const MAX_ROWS = 1000
+
 export interface Page {
   offset: number
   /** null when nothing bounds the page. */
@@ -11,13 +17,14 @@ export interface Page {
 }
 
 /**
- * Narrows `limit`/`offset` by a `Range: first-last` header (items). A malformed header is
- * ignored, as PostgREST ignores what it cannot parse.
+ * Narrows `limit`/`offset` by a `Range: first-last` header (items) and by the max rows
+ * setting. A malformed header is ignored, as PostgREST ignores what it cannot parse.
  */
 export function resolvePage(
   rangeHeader: string | undefined,
   limit: number | null,
   offset: number | null,
+  maxRows: number | null = MAX_ROWS,
 ): Page {
   let first = offset ?? 0
   let last = limit === null ? Infinity : first + limit - 1
@@ -35,6 +42,7 @@ export function resolvePage(
     last = Math.min(last, headerLast)
   }
 
+  if (maxRows !== null) last = Math.min(last, first + maxRows - 1)
   return { offset: first, limit: last === Infinity ? null : Math.max(0, last - first + 1) }
 }
 

@@ -4,6 +4,7 @@
  * body Postgres built and the `Content-Range` of the page.
  */
 import type { RestRequest } from './context.ts'
+import { estimateRowCount, readCountPreference, resolveCount } from './count.ts'
 import { RestError } from './errors.ts'
 import { findClosestName } from './fuzzy.ts'
 import { parseQueryParams } from './query-params.ts'
@@ -25,14 +26,14 @@ export async function handleRead(rest: RestRequest): Promise<Response> {
   const query = parseQueryParams(request.url.searchParams)
   const media = negotiateMedia(request.headers['accept'])
   const relation = findRelation(cache, schema, name)
-  const shouldCount = readCountPreference(request.headers['prefer'])
+  const countMode = readCountPreference(request.headers['prefer'])
   const page = resolvePage(request.headers['range'], query.root.limit, query.root.offset)
 
   const built = buildReadQuery({
     source: { from: quoteQualified(relation.schema, relation.name), alias: relation.name, relation },
     query,
     cache,
-    shouldCount: shouldCount && !media.plan,
+    shouldCount: (countMode === 'exact' || countMode === 'estimated') && !media.plan,
     range: page,
     format: media.format,
     shouldStripNulls: media.shouldStripNulls,
@@ -47,9 +48,13 @@ export async function handleRead(rest: RestRequest): Promise<Response> {
     return createReadResponse(request.method, 200, plan, { 'content-type': media.contentType })
   }
 
-  const result = await rest.run((session) => session.query<ReadRow>(built.sql, built.params))
-  const row = result.rows[0]
-  const total = row.total_count === null ? null : Number(row.total_count)
+  const { row, total } = await rest.run(async (session) => {
+    const result = await session.query<ReadRow>(built.sql, built.params)
+    const row = result.rows[0]
+    const exact = row.total_count === null ? null : Number(row.total_count)
+    const estimate = () => estimateRowCount(session, built)
+    return { row, total: countMode ? await resolveCount(countMode, exact, estimate) : null }
+  })
   const pageTotal = Number(row.page_total)
   if (media.format === 'single') assertSingleRow(pageTotal)
 
@@ -58,7 +63,7 @@ export async function handleRead(rest: RestRequest): Promise<Response> {
     'content-type': media.contentType,
     'content-range': formatContentRange(page.offset, pageTotal, total),
   }
-  if (shouldCount) headers['preference-applied'] = 'count=exact'
+  if (countMode) headers['preference-applied'] = `count=${countMode}`
   return createReadResponse(request.method, status, row.body, headers)
 }
 
@@ -79,10 +84,3 @@ export function findRelation(cache: SchemaCache, schema: string, name: string): 
     closest ? `Perhaps you meant the table '${schema}.${closest}'` : null,
   )
 }
-
-// Not yet: count=planned and count=estimated read the planner's estimate on PostgREST; both
-// are answered as count=exact.
-function readCountPreference(prefer: string | undefined): boolean {
-  return /(^|[,;\s])count=(exact|planned|estimated)\b/.test(prefer ?? '')
-}
-

@@ -49,6 +49,8 @@ export interface ReadQuery {
   /** Returns one row: `total_count` (null unless counted), `page_total`, `body` (text). */
   sql: string
   params: unknown[]
+  /** Every row the filters keep, unpaged: what `count=planned` asks the planner to estimate. */
+  unpaged: { sql: string; params: unknown[] }
 }
 
 /** Builds the parameterised read statement for a source, select tree and modifiers. */
@@ -77,6 +79,7 @@ export function buildReadQuery(input: ReadQueryInput): ReadQuery {
   const core = [`from ${from}`, ...level.joins, level.where ? `where ${level.where}` : '']
     .filter(Boolean)
     .join(' ')
+  const unpaged = { sql: `select 1 ${core}`, params: [...params.values] }
   const page = [
     `select ${level.columns.join(', ') || 'null'} ${core}`,
     level.orderBy ? `order by ${level.orderBy}` : '',
@@ -90,7 +93,7 @@ export function buildReadQuery(input: ReadQueryInput): ReadQuery {
   const sql =
     `select ${count} as total_count, pg_catalog.count(_pgrst_t) as page_total, ` +
     `${buildBody(format, input.shouldStripNulls ?? false)} as body from (${page}) as _pgrst_t`
-  return { sql, params: params.values }
+  return { sql, params: params.values, unpaged }
 }
 
 function buildBody(format: BodyFormat, shouldStripNulls: boolean): string {
