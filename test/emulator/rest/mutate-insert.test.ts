@@ -348,4 +348,24 @@ describe('insert', () => {
       { id: 4, name: 'Say "hi"', code: '' },
     ])
   })
+
+  test('keys, values and columns= meant as SQL are refused or stored as plain data', async () => {
+    const key = await project.anon
+      .from('countries')
+      .insert({ "name\") values ('x'); drop table countries; --": 'x' })
+    expect(key.error?.code).toBe('PGRST204')
+
+    const value = "Norway'); drop table countries; --"
+    const stored = await project.anon.from('countries').insert({ name: value }).select('name')
+    expect(stored.data).toEqual([{ name: value }])
+
+    const columns = await rawInsert(
+      `countries?columns=${encodeURIComponent('name) select 1; drop table countries; --')}`,
+      '[{"name":"Sweden"}]',
+    )
+    expect(columns.status).toBe(400)
+    expect((await columns.json()).code).toBe('PGRST204')
+
+    expect(await rows('select count(*)::int as n from countries')).toEqual([{ n: 2 }])
+  })
 })
