@@ -131,6 +131,16 @@ console.log(data.session?.user.email ?? 'no session')`
     expect(await lesson.pane('Console').innerText()).toContain('no session')
   })
 
+  test('inbox: the email a magic-link sign-in sends shows with its code', async () => {
+    await lesson.setCode(`await supabase.auth.signInWithOtp({ email: 'bea@example.com' })`)
+    await lesson.run()
+    const inbox = lesson.page.getByRole('region', { name: 'Inbox', exact: true })
+    const text = await inbox.innerText()
+    expect(text).toContain('bea@example.com')
+    expect(text).toMatch(/Code: \d{6}/)
+    expect(await lesson.pane('Request').innerText()).toContain('POST /auth/v1/otp')
+  })
+
   test('keyboard: Ctrl+Enter runs the code', async () => {
     await lesson.setCode(`console.log('from the keyboard')`)
     const count = Number(await lesson.page.locator('.sb-playground').getAttribute('data-run-count'))

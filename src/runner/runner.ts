@@ -5,6 +5,7 @@
  */
 import { loadCompiler, compile } from './compiler.ts'
 import type { BootStep, FromEmulator, FromUser, SerializedError, ToEmulator, ToUser } from './protocol.ts'
+import type { TraceEvent } from '../emulator/index.ts'
 import { addConsoleLine, addTraceEvent, createRun, endRun, type Run } from './timeline.ts'
 
 /** A Run that has not ended after this long is stopped by terminating its Worker. */
@@ -23,9 +24,13 @@ export interface BootState {
   bootMs: number | null
 }
 
+/** A message the project "sent" (an email or a text), kept across Runs until Reset. */
+export type InboxMessage = Extract<TraceEvent, { type: 'email' | 'sms' }>
+
 export interface RunnerState {
   boot: BootState
   run: Run
+  inbox: InboxMessage[]
   /** How many Runs were started, so a test or the island can tell one Run from the next. */
   runCount: number
 }
@@ -58,6 +63,7 @@ export function createRunner(dataset: string): Runner {
       bootMs: null,
     },
     run: createRun(),
+    inbox: [],
     runCount: 0,
   }
   let emulatorWorker: Worker | null = null
@@ -102,6 +108,9 @@ export function createRunner(dataset: string): Runner {
             setBoot({ phase: 'failed', error: data.error })
             return reject(Object.assign(new Error(data.error.message), data.error))
           case 'trace':
+            if (data.event.type === 'email' || data.event.type === 'sms') {
+              setState({ inbox: [...state.inbox, data.event] })
+            }
             return updateRun((run) => addTraceEvent(run, data.event))
           case 'reset-done':
             resets.get(data.id)?.(data.error)
@@ -254,7 +263,7 @@ export function createRunner(dataset: string): Runner {
     spare?.then((worker) => worker.terminate())
     spare = null
     stopCurrent()
-    setState({ run: createRun() })
+    setState({ run: createRun(), inbox: [] })
     await project!.catch(() => {})
     if (state.boot.phase !== 'ready') return
 

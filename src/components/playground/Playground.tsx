@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState, useSyncExternalStore } from 'react'
 import { createRunner, type Runner } from '../../runner/index.ts'
 import { BootStatus } from './BootStatus.tsx'
 import { CodeEditor } from './CodeEditor.tsx'
+import { InboxPane } from './InboxPane.tsx'
 import { ConsolePane, RequestPane, ResponsePane, SqlPane } from './panes.tsx'
 
 export interface PlaygroundExample {
@@ -52,6 +53,13 @@ export default function Playground({ examples, dataset, js, python }: Playground
       className="sb-playground not-content"
       data-run-count={state.runCount}
       data-run-status={state.run.status}
+      onKeyDown={(event) => {
+        // Ctrl/Cmd+Enter runs from anywhere in the playground, not only inside the editor.
+        if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !event.defaultPrevented) {
+          event.preventDefault()
+          if (!isBusy) run()
+        }
+      }}
     >
       {examples.length > 1 && (
         <div className="sb-tabs" role="tablist" aria-label="Examples">
@@ -114,6 +122,7 @@ export default function Playground({ examples, dataset, js, python }: Playground
         <ResponsePane run={state.run} />
         <SqlPane run={state.run} />
         <ConsolePane run={state.run} />
+        <InboxPane messages={state.inbox} />
       </div>
     </div>
   )

@@ -68,6 +68,31 @@ function NotYet({ entry }: { entry: RequestEntry }) {
   ))
 }
 
+// What a real project would have sent elsewhere while answering: emails and text messages.
+function SideEffects({ entry }: { entry: RequestEntry }) {
+  return entry.other.map((event, i) => {
+    if (event.type === 'email') {
+      return (
+        <p key={i} className="sb-meta">
+          Email to {event.to}: “{event.subject}” (in the Inbox)
+        </p>
+      )
+    }
+    if (event.type === 'sms') {
+      return (
+        <p key={i} className="sb-meta">
+          Text message to {event.to} (in the Inbox)
+        </p>
+      )
+    }
+    return (
+      <p key={i} className="sb-meta">
+        {event.type} event
+      </p>
+    )
+  })
+}
+
 /** The requests supabase-js sent. */
 export function RequestPane({ run }: { run: Run }) {
   return (
@@ -113,7 +138,6 @@ export function SqlPane({ run }: { run: Run }) {
               )}
             </div>
           ))}
-          <NotYet entry={entry} />
         </article>
       ))}
     </Pane>
@@ -142,6 +166,8 @@ export function ResponsePane({ run }: { run: Run }) {
             ) : (
               <p className="sb-empty">Waiting for the response…</p>
             )}
+            <NotYet entry={entry} />
+            <SideEffects entry={entry} />
           </article>
         )
       })}
