@@ -65,7 +65,8 @@ export function createSqlSession(tx: Transaction, tracer: Tracer, requestId: num
           requestId,
           sql,
           params,
-          rowCount: result.affectedRows ?? result.rows.length,
+          // PGlite reports affectedRows 0 for a SELECT, so the rows returned count too.
+          rowCount: Math.max(result.rows.length, result.affectedRows ?? 0),
           durationMs: performance.now() - started,
         })
         return result as QueryResult<never>
