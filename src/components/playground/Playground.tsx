@@ -62,13 +62,28 @@ export default function Playground({ examples, dataset, js, python }: Playground
       }}
     >
       {examples.length > 1 && (
-        <div className="sb-tabs" role="tablist" aria-label="Examples">
+        <div
+          className="sb-tabs"
+          role="tablist"
+          aria-label="Examples"
+          onKeyDown={(event) => {
+            // Arrow keys move between tabs, as in any tab list.
+            const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key]
+            if (!step) return
+            const next = (tab + step + examples.length) % examples.length
+            setTab(next)
+            document.getElementById(`sb-tab-${next}`)?.focus()
+          }}
+        >
           {examples.map(({ title }, i) => (
             <button
               key={i}
+              id={`sb-tab-${i}`}
               type="button"
               role="tab"
               aria-selected={i === tab}
+              aria-controls="sb-example"
+              tabIndex={i === tab ? 0 : -1}
               className="sb-tab"
               onClick={() => setTab(i)}
             >
@@ -78,7 +93,11 @@ export default function Playground({ examples, dataset, js, python }: Playground
         </div>
       )}
 
-      <div className="sb-workbench">
+      <div
+        className="sb-workbench"
+        id="sb-example"
+        {...(examples.length > 1 && { role: 'tabpanel', 'aria-labelledby': `sb-tab-${tab}` })}
+      >
         <div className="sb-editor-column">
           <div className="sb-toolbar">
             <span className="sb-example-title">{example.title}</span>
