@@ -14,6 +14,19 @@ export interface Payload {
   isArray: boolean
   /** The keys that become columns: from `columns=` when given, else the first object's. */
   keys: string[]
+  /**
+   * The rows as the JSON array bound to the statement. A JSON body is passed on as sent (an
+   * object wrapped in `[...]`), so Postgres parses its numbers, not JavaScript.
+   */
+  json: string
+  /** The body text when it was a JSON object, for statements that take one row. */
+  rawObject: string | null
+}
+
+interface BodyValue {
+  value: unknown
+  /** The body text when it was JSON. */
+  raw: string | null
 }
 
 const JSON_TYPES = ['application/json', 'application/vnd.pgrst.object+json']
@@ -30,30 +43,41 @@ export function readContentType(request: ServiceRequest): string {
 /** Reads the body of POST/PATCH/PUT on a relation. */
 export function readPayload(request: ServiceRequest, columnsParam: string | null): Payload {
   const columns = columnsParam === null ? null : parseColumnsParam(columnsParam)
-  const value = readBodyValue(request, false)
-  if (Array.isArray(value)) return readArray(value, columns)
-  if (isObject(value)) return { rows: [value], isArray: false, keys: columns ?? Object.keys(value) }
+  const { value, raw } = readBodyValue(request, false)
+  if (Array.isArray(value)) {
+    return { ...readArray(value, columns), json: raw ?? JSON.stringify(value), rawObject: null }
+  }
+  if (isObject(value)) {
+    const keys = columns ?? Object.keys(value)
+    const json = raw === null ? JSON.stringify([value]) : `[${raw}]`
+    return { rows: [value], isArray: false, keys, json, rawObject: raw }
+  }
   // Like PostgREST, a JSON scalar is taken as "no rows".
-  return { rows: [], isArray: true, keys: columns ?? [] }
+  return { rows: [], isArray: true, keys: columns ?? [], json: '[]', rawObject: null }
 }
 
-/** Reads the arguments of an rpc call sent as a body: a JSON object (empty body means `{}`). */
-export function readRpcBody(request: ServiceRequest): unknown {
+/**
+ * Reads the arguments of an rpc call sent as a body (an empty body means `{}`), with the JSON
+ * text as sent when it was JSON.
+ */
+export function readRpcBody(request: ServiceRequest): BodyValue {
   return readBodyValue(request, true)
 }
 
-function readBodyValue(request: ServiceRequest, isRpc: boolean): unknown {
+function readBodyValue(request: ServiceRequest, isRpc: boolean): BodyValue {
   const contentType = readContentType(request)
   const body = request.body ?? ''
 
-  if (contentType === FORM_TYPE) return Object.fromEntries(new URLSearchParams(body))
-  if (contentType === CSV_TYPE && !isRpc) return readCsv(body)
+  if (contentType === FORM_TYPE) {
+    return { value: Object.fromEntries(new URLSearchParams(body)), raw: null }
+  }
+  if (contentType === CSV_TYPE && !isRpc) return { value: readCsv(body), raw: null }
   if (!JSON_TYPES.includes(contentType)) {
     throw new RestError(400, 'PGRST102', `Content-Type not acceptable: ${contentType}`)
   }
-  if (body.trim() === '' && isRpc) return {}
+  if (body.trim() === '' && isRpc) return { value: {}, raw: null }
   try {
-    return JSON.parse(body)
+    return { value: JSON.parse(body), raw: body }
   } catch {
     throw invalidBody('Empty or invalid json')
   }
@@ -115,7 +139,10 @@ function parseCsvRecords(text: string): string[][] {
   return records
 }
 
-function readArray(value: unknown[], columns: string[] | null): Payload {
+function readArray(
+  value: unknown[],
+  columns: string[] | null,
+): Omit<Payload, 'json' | 'rawObject'> {
   if (value.length === 0) return { rows: [], isArray: true, keys: columns ?? [] }
   if (!value.every(isObject)) throw invalidBody('All object keys must match')
 

@@ -21,7 +21,6 @@ import {
   checkPutRequest,
   findMissingColumns,
   hasConflictTarget,
-  pickColumns,
   planOnConflict,
   planReturning,
 } from './plan-mutate.ts'
@@ -105,7 +104,7 @@ async function insertRows(mutation: Mutation) {
   const hasInserted = onConflict?.resolution === 'merge-duplicates'
 
   const result = await runMutation(mutation, hasInserted, async (session, params) => {
-    params.add(JSON.stringify(pickColumns(payload)))
+    params.add(payload.json)
     const defaults = missing.length ? await readDefaults(session, relation, missing) : null
     return buildInsertCte({ relation, columns: payload.keys, defaults, onConflict, returning })
   })
@@ -134,7 +133,7 @@ async function putRow(mutation: Mutation) {
   const onConflict = { columns: relation.primaryKey, resolution: 'merge-duplicates' as const }
 
   const result = await runMutation(mutation, true, async (_, params) => {
-    params.add(JSON.stringify(pickColumns(payload)))
+    params.add(payload.json)
     return buildInsertCte({
       relation,
       columns: payload.keys,
@@ -158,11 +157,11 @@ async function updateRows(mutation: Mutation) {
   const { rest, relation, preferences, query, returning } = mutation
   const payload = readPayload(rest.request, rest.request.url.searchParams.get('columns'))
   checkColumns(relation, payload.keys)
-  const row = pickColumns(payload)[0] ?? {}
-  const columns = payload.keys.filter((key) => key in row)
+  const row = payload.rows[0] ?? {}
+  const columns = payload.keys.filter((key) => Object.hasOwn(row, key))
 
   const result = await runMutation(mutation, false, async (_, params) => {
-    params.add(JSON.stringify(row))
+    params.add(payload.rawObject ?? JSON.stringify(row))
     const where = buildWhere(query.root.conditions, { alias: TARGET, params })
     return buildUpdateCte({ relation, columns, where, returning })
   })

@@ -53,14 +53,7 @@ export function hasConflictTarget(rest: RestRequest, relation: Relation): boolea
 
 /** The columns some row lacks: they need their default under `missing=default`. */
 export function findMissingColumns(payload: Payload): string[] {
-  return payload.keys.filter((key) => payload.rows.some((row) => !(key in row)))
-}
-
-/** Keeps only the payload's keys in each row, so extra keys never reach the database. */
-export function pickColumns(payload: Payload): Record<string, unknown>[] {
-  return payload.rows.map((row) =>
-    Object.fromEntries(payload.keys.filter((key) => key in row).map((key) => [key, row[key]])),
-  )
+  return payload.keys.filter((key) => payload.rows.some((row) => !Object.hasOwn(row, key)))
 }
 
 /**

@@ -14,8 +14,11 @@ export interface RpcArguments {
   values: Record<string, unknown>
   /** The names the caller gave, sorted as PostgREST lists them in errors. */
   keys: string[]
-  /** The whole body, for a function whose single unnamed parameter is json or jsonb. */
-  body: unknown
+  /**
+   * The JSON text bound for the call: the body as sent for a POST (so Postgres parses its
+   * numbers, not JavaScript), the query-string arguments as an object for a GET.
+   */
+  json: string
   isPost: boolean
 }
 
@@ -76,22 +79,25 @@ export function isArgumentParam(key: string, value: string): boolean {
 export function readRpcArguments(rest: RestRequest): RpcArguments {
   const { request } = rest
   if (request.method === 'POST') {
-    const body = readRpcBody(request)
+    const { value, raw } = readRpcBody(request)
     // Not yet: PostgREST's bulk call, a JSON array of argument objects; answered with a 501.
-    if (Array.isArray(body)) throw rest.notYet('rpc called with a JSON array (bulk call)')
+    if (Array.isArray(value)) throw rest.notYet('rpc called with a JSON array (bulk call)')
     const values =
-      typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}
-    return { values, keys: Object.keys(values).sort(), body, isPost: true }
+      typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {}
+    const json = raw ?? JSON.stringify(values)
+    return { values, keys: Object.keys(values).sort(), json, isPost: true }
   }
 
-  const values: Record<string, unknown> = {}
+  // A prototype-free object, so that a parameter named `__proto__` is just a name.
+  const values: Record<string, unknown> = Object.create(null)
   for (const [key, value] of request.url.searchParams) {
     if (!isArgumentParam(key, value)) continue
     const previous = values[key]
     values[key] =
       previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value]
   }
-  return { values, keys: Object.keys(values).sort(), body: null, isPost: false }
+  const keys = Object.keys(values).sort()
+  return { values, keys, json: JSON.stringify(values), isPost: false }
 }
 
 /** Picks the overload the arguments call, or fails like PostgREST (404 PGRST202, 300 PGRST203). */

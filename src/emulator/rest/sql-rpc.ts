@@ -28,13 +28,13 @@ export function buildCallSource(call: RpcCall, input: RpcArguments, params: SqlP
   let argsFrom = ''
   let callSql: string
   if (isSingleJson) {
-    callSql = `${name}(${params.add(JSON.stringify(input.body))}::${args[0].type})`
+    callSql = `${name}(${params.add(input.json)}::${args[0].type})`
   } else if (args.length === 0) {
     callSql = `${name}()`
   } else {
     const columns = args.map((arg) => `${quoteIdent(arg.name)} ${arg.type}`).join(', ')
-    const names = args.map((arg) => arg.name)
-    const values = JSON.stringify(pickArguments(input.values, names))
+    // json_to_record reads only the declared names; any other key of the body is ignored.
+    const values = input.json
     argsCte = `pgrst_args as (select * from json_to_record(${params.add(values)}::json) as pgrst_args(${columns}))`
     argsFrom = ' from pgrst_args'
     const named = args.map(
@@ -59,10 +59,6 @@ export function formatWith(source: CallSql, hasRows: boolean): string {
   const ctes = [argsCte, hasRows ? `${ROWS_CTE} as materialized (${rows})` : null]
   const present = ctes.filter(Boolean)
   return present.length ? `with ${present.join(', ')} ` : ''
-}
-
-function pickArguments(values: Record<string, unknown>, names: string[]): Record<string, unknown> {
-  return Object.fromEntries(names.map((name) => [name, values[name]]))
 }
 
 /** The statement for a function returning void: it runs, and nothing comes back. */

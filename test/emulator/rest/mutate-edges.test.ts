@@ -4,6 +4,9 @@ import { createProject, type Project } from '../../helpers.ts'
 const SQL = `
 create table guestbook (id serial primary key, message text);
 create table readings (id serial primary key, taken_at timestamptz default now(), value int default 7);
+create table ledger (id int primary key, amount numeric, big bigint);
+create function echo_amount(amount numeric) returns text language sql immutable as $$
+  select amount::text $$;
 create schema archive;
 create table archive.notes (id int primary key, body text);
 grant usage on schema archive to anon, authenticated, service_role;
@@ -96,6 +99,24 @@ describe('writes: edge cases', () => {
       code: 'PGRST117',
       message: 'Unsupported HTTP method: PURGE',
     })
+  })
+
+  test('numbers in a JSON body reach Postgres exactly as sent, beyond double precision', async () => {
+    const post = (path: string, body: string, prefer = '') =>
+      project.emulator.fetch(`${project.emulator.url}/rest/v1/${path}`, {
+        method: 'POST',
+        headers: { apikey: project.emulator.anonKey, 'content-type': 'application/json', prefer },
+        body,
+      })
+    const body = '{"id":1,"amount":12345678901234567.891,"big":9007199254740993}'
+    expect((await post('ledger', body)).status).toBe(201)
+    const { rows } = await project.emulator.db.query(
+      'select amount::text as amount, big::text as big from ledger',
+    )
+    expect(rows).toEqual([{ amount: '12345678901234567.891', big: '9007199254740993' }])
+
+    const called = await post('rpc/echo_amount', '{"amount":0.10000000000000000001}')
+    expect(await called.json()).toBe('0.10000000000000000001')
   })
 
   test.todo('Not yet: limit/offset on PATCH and DELETE (PostgREST 12 limits the affected rows)')
