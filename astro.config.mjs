@@ -18,8 +18,10 @@ const CHAPTERS = [
   ['Storage', 'storage'],
 ]
 
+// Starlight matches `autogenerate.directory` against each entry's file path relative to
+// src/content/docs; lessons live outside it, so their paths keep the `content/` prefix.
 const sidebar = CHAPTERS.filter(([, folder]) => existsSync(`./content/lessons/${folder}`)).map(
-  ([label, folder]) => ({ label, autogenerate: { directory: `lessons/${folder}` } }),
+  ([label, folder]) => ({ label, autogenerate: { directory: `content/lessons/${folder}` } }),
 )
 
 export default defineConfig({
