@@ -31,6 +31,8 @@ create function sum_all(variadic nums integer[]) returns integer language sql im
   select sum(n)::integer from unnest(nums) as n $$;
 create function describe_order(details json) returns text language sql immutable as $$
   select (details->>'qty') || ' x ' || (details->>'item') $$;
+create function log_many(n integer) returns setof visits language sql volatile as $$
+  insert into visits (page) select 'page ' || i from generate_series(1, n) as i returning * $$;
 create function fail_loudly() returns void language plpgsql as $$
   begin raise exception 'the reactor is on fire'; end $$;
 `
@@ -175,6 +177,39 @@ describe('rpc', () => {
     expect(await response.json()).toBe(1)
     expect(response.headers.get('preference-applied')).toBe('tx=rollback')
     expect(await visits()).toEqual([])
+  })
+
+  test('maxAffected() stops a set-returning call that touches too many rows', async () => {
+    const call = project.anon.rpc('log_many', { n: 3 }) as unknown as {
+      maxAffected(rows: number): PromiseLike<{ error: unknown; status: number }>
+    }
+    const { error, status } = await call.maxAffected(2)
+    expect(status).toBe(400)
+    expect(error).toEqual({
+      code: 'PGRST124',
+      message: 'Query result exceeds max-affected preference constraint',
+      details: 'The query affects 3 rows',
+      hint: null,
+    })
+    expect(await visits()).toEqual([])
+  })
+
+  test('max-affected with handling=strict needs a set-returning function (PGRST128)', async () => {
+    const response = await project.emulator.fetch(`${project.emulator.url}/rest/v1/rpc/say_hello`, {
+      method: 'POST',
+      headers: {
+        apikey: project.emulator.anonKey,
+        'content-type': 'application/json',
+        prefer: 'handling=strict, max-affected=1',
+      },
+      body: '{}',
+    })
+    expect(response.status).toBe(400)
+    expect(await response.json()).toMatchObject({
+      code: 'PGRST128',
+      message:
+        'Function must return SETOF or TABLE when max-affected preference is used with handling=strict',
+    })
   })
 
   test('a function with one unnamed jsonb parameter receives the whole body', async () => {
