@@ -27,6 +27,7 @@ import {
 import {
   buildDeleteCte,
   buildInsertCte,
+  buildLimitedWhere,
   buildSourceCte,
   buildUpdateCte,
   COLUMN_DEFAULTS_SQL,
@@ -41,7 +42,7 @@ import { findRelation } from './read.ts'
 import { parseQueryParams, type QueryParams } from './query-params.ts'
 import { assertSingleRow, negotiateMedia, type Media } from './response.ts'
 import { buildWhere } from './sql-filter.ts'
-import { SqlParams } from './sql-fragments.ts'
+import { renderField, SqlParams } from './sql-fragments.ts'
 import { buildReadQuery } from './sql-read.ts'
 
 interface MutationResult {
@@ -86,11 +87,6 @@ export async function handleMutation(rest: RestRequest): Promise<Response> {
 
   if (method === 'POST') return insertRows(mutation)
   if (method === 'PUT') return putRow(mutation)
-  // Not yet: limit/offset on PATCH and DELETE (PostgREST 12 limits the affected rows by them);
-  // they answer the emulator's 501 SBX01 instead of being ignored.
-  if (query.root.limit !== null || query.root.offset !== null) {
-    throw rest.notYet(`limit/offset on ${method}`)
-  }
   if (method === 'PATCH') return updateRows(mutation)
   return deleteRows(mutation)
 }
@@ -154,7 +150,7 @@ async function putRow(mutation: Mutation) {
 }
 
 async function updateRows(mutation: Mutation) {
-  const { rest, relation, preferences, query, returning } = mutation
+  const { rest, relation, preferences, returning } = mutation
   const payload = readPayload(rest.request, rest.request.url.searchParams.get('columns'))
   checkColumns(relation, payload.keys)
   const row = payload.rows[0] ?? {}
@@ -162,7 +158,7 @@ async function updateRows(mutation: Mutation) {
 
   const result = await runMutation(mutation, false, async (_, params) => {
     params.add(payload.rawObject ?? JSON.stringify(row))
-    const where = buildWhere(query.root.conditions, { alias: TARGET, params })
+    const where = buildMutationWhere(mutation, params)
     return buildUpdateCte({ relation, columns, where, returning })
   })
 
@@ -176,10 +172,10 @@ async function updateRows(mutation: Mutation) {
 }
 
 async function deleteRows(mutation: Mutation) {
-  const { relation, preferences, query, returning } = mutation
+  const { relation, preferences, returning } = mutation
 
   const result = await runMutation(mutation, false, async (_, params) => {
-    const where = buildWhere(query.root.conditions, { alias: TARGET, params })
+    const where = buildMutationWhere(mutation, params)
     return buildDeleteCte({ relation, where, returning })
   })
 
@@ -188,6 +184,32 @@ async function deleteRows(mutation: Mutation) {
     status: preferences.return === 'representation' ? 200 : 204,
     contentRange: formatContentRange(1, 0, shouldCount(preferences) ? result.total : null),
     headers: formatPreferenceApplied(preferences, applied),
+  })
+}
+
+/**
+ * The rows an update or delete reaches: the filters, narrowed by `limit`/`offset` in the
+ * `order` asked for when there are any (PostgREST's limited update and delete).
+ */
+function buildMutationWhere(mutation: Mutation, params: SqlParams): string | null {
+  const { rest, relation, query } = mutation
+  const where = buildWhere(query.root.conditions, { alias: TARGET, params })
+  const { limit, offset, order } = query.root
+  if (limit === null && offset === null) return where
+
+  if (relation.kind !== 'table') throw rest.notYet('limit/offset on writes to a view')
+  if (order.some((term) => term.relation !== null)) {
+    throw rest.notYet('ordering a limited write by an embedded resource')
+  }
+  const orderBy = order.map((term) => {
+    const direction = term.direction ? ` ${term.direction}` : ''
+    const nulls = term.nulls ? ` nulls ${term.nulls}` : ''
+    return `${renderField(TARGET, term.field, params)}${direction}${nulls}`
+  })
+  return buildLimitedWhere(relation, where, {
+    orderBy: orderBy.length ? orderBy.join(', ') : null,
+    limit: limit === null ? null : params.add(limit),
+    offset: offset === null ? null : params.add(offset),
   })
 }
 
@@ -245,11 +267,11 @@ async function runMutation(
   }, shouldRollback)
 }
 
-// The filters of an update or delete chose the rows to change; the changed rows may no longer
-// match them, so the representation reads every mutated row. An insert's filters do apply.
+// The filters and limits of an update or delete chose the rows to change; the changed rows may
+// no longer match them, so the representation reads every mutated row. An insert's do apply.
 function forRepresentation(query: QueryParams, method: string): QueryParams {
   if (method === 'POST') return query
-  return { ...query, root: { ...query.root, conditions: [] } }
+  return { ...query, root: { ...query.root, conditions: [], limit: null, offset: null } }
 }
 
 interface ResponseShape {

@@ -163,3 +163,31 @@ left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
 where a.attrelid = $1::regclass and a.attnum > 0 and not a.attisdropped
   and a.attname = any($2) and a.attgenerated = ''
   and (d.adbin is not null or a.attidentity <> '')`
+
+export interface RowLimit {
+  /** `ORDER BY` terms over `pgrst_target`, or null. */
+  orderBy: string | null
+  /** Placeholders (`$n`) of the bound limit and offset, or null. */
+  limit: string | null
+  offset: string | null
+}
+
+/**
+ * The WHERE of an update or delete limited to some rows (`limit`, `offset`, `order`): the rows
+ * are picked by a subquery over the same filters and matched back by `ctid`, so only tables
+ * (not views) can be limited, as in PostgREST.
+ */
+export function buildLimitedWhere(
+  relation: Relation,
+  where: string | null,
+  limit: RowLimit,
+): string {
+  const picked = [
+    `select ${TARGET}.ctid from ${qualify(relation)} as ${TARGET}`,
+    where ? `where ${where}` : '',
+    limit.orderBy ? `order by ${limit.orderBy}` : '',
+    limit.limit ? `limit ${limit.limit}` : '',
+    limit.offset ? `offset ${limit.offset}` : '',
+  ]
+  return `${TARGET}.ctid = any(array(${picked.filter(Boolean).join(' ')}))`
+}

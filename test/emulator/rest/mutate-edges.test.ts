@@ -119,6 +119,36 @@ describe('writes: edge cases', () => {
     expect(await called.json()).toBe('0.10000000000000000001')
   })
 
-  test.todo('Not yet: limit/offset on PATCH and DELETE (PostgREST 12 limits the affected rows)')
+  test('limit and order on an update change only the first rows in that order', async () => {
+    await project.emulator.db.exec(
+      'insert into ledger (id, amount) values (10, 1), (11, 1), (12, 1), (13, 1)',
+    )
+    const { data } = await project.anon
+      .from('ledger')
+      .update({ amount: 2 })
+      .gte('id', 10)
+      .order('id', { ascending: false })
+      .limit(2)
+      .select('id')
+    expect(data).toEqual([{ id: 13 }, { id: 12 }])
+
+    const response = await project.emulator.fetch(
+      `${project.emulator.url}/rest/v1/ledger?id=gte.10&order=id&limit=1&offset=1`,
+      {
+        method: 'DELETE',
+        headers: { apikey: project.emulator.anonKey, prefer: 'return=representation' },
+      },
+    )
+    expect(await response.json()).toEqual([{ id: 11, amount: 1, big: null }])
+    const { rows } = await project.emulator.db.query(
+      'select id, amount::int as amount from ledger where id >= 10 order by id',
+    )
+    expect(rows).toEqual([
+      { id: 10, amount: 1 },
+      { id: 12, amount: 2 },
+      { id: 13, amount: 2 },
+    ])
+  })
+
   test.todo('Not yet: query plans (vnd.pgrst.plan) of writes')
 })
