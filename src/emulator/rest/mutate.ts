@@ -248,7 +248,7 @@ async function runMutation(
         shouldStripNulls: media.shouldStripNulls,
       })
       columns.push('pgrst_read.page_total::int as page_total', 'pgrst_read.body')
-      from = ` from (${read.sql}) as pgrst_read`
+      from = `\nfrom (${read.sql}) as pgrst_read`
     }
 
     const sql = `with ${ctes.join(',\n')}\nselect ${columns.join(',\n  ')}${from}`

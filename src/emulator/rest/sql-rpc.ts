@@ -58,7 +58,7 @@ export function formatWith(source: CallSql, hasRows: boolean): string {
     : `select pgrst_call.* from ${call} as pgrst_call`
   const ctes = [argsCte, hasRows ? `${ROWS_CTE} as materialized (${rows})` : null]
   const present = ctes.filter(Boolean)
-  return present.length ? `with ${present.join(', ')} ` : ''
+  return present.length ? `with ${present.join(',\n')}\n` : ''
 }
 
 /** The statement for a function returning void: it runs, and nothing comes back. */
