@@ -38,7 +38,7 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]
 }
 
-async function timeEach(run: (i: number) => Promise<unknown>): Promise<number[]> {
+async function timeEach(run: (i: number) => PromiseLike<unknown>): Promise<number[]> {
   const times: number[] = []
   for (let i = 0; i < ITERATIONS; i++) {
     const started = performance.now()
