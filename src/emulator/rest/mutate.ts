@@ -259,8 +259,10 @@ async function runMutation(
     const [row] = rows
     const total = row.total ?? 0
     if (returning === 'rows' && media.format === 'single') assertSingleRow(row.page_total ?? 0)
+    // PostgREST applies max-affected to updates and deletes only, never to inserts.
+    const isLimitable = ['PATCH', 'DELETE'].includes(rest.request.method)
     const { maxAffected, handling } = preferences
-    if (handling === 'strict' && maxAffected !== undefined && total > maxAffected) {
+    if (isLimitable && handling === 'strict' && maxAffected !== undefined && total > maxAffected) {
       throw maxAffectedError(total)
     }
     return { total, inserted: row.inserted ?? total, body: row.body ?? null, keys: row.keys ?? [] }

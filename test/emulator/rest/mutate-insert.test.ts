@@ -368,4 +368,12 @@ describe('insert', () => {
 
     expect(await rows('select count(*)::int as n from countries')).toEqual([{ n: 2 }])
   })
+
+  test('max-affected does not limit an insert', async () => {
+    const response = await rawInsert('countries', '[{"name":"Norway"},{"name":"Sweden"}]', {
+      prefer: 'handling=strict, max-affected=1',
+    })
+    expect(response.status).toBe(201)
+    expect(await rows('select count(*)::int as n from countries')).toEqual([{ n: 3 }])
+  })
 })
