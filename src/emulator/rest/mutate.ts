@@ -75,6 +75,8 @@ export async function handleMutation(rest: RestRequest): Promise<Response> {
   const relation = findRelation(rest.cache, rest.schema, rest.name)
   const query = parseQueryParams(rest.request.url.searchParams)
   const media = negotiateMedia(rest.request.headers['accept'])
+  // Not yet: query plans of writes (`Accept: application/vnd.pgrst.plan`); they answer the
+  // emulator's 501 SBX01 instead of EXPLAIN output.
   if (media.plan) throw rest.notYet('query plans (vnd.pgrst.plan) of writes')
   const mutation = {
     rest,
@@ -197,6 +199,7 @@ function buildMutationWhere(mutation: Mutation, params: SqlParams): string | nul
   const { limit, offset, order } = query.root
   if (limit === null && offset === null) return where
 
+  // Not yet: limited writes to views and ordered by embedded resources; both answer 501.
   if (relation.kind !== 'table') throw rest.notYet('limit/offset on writes to a view')
   if (order.some((term) => term.relation !== null)) {
     throw rest.notYet('ordering a limited write by an embedded resource')

@@ -48,6 +48,7 @@ export async function handleRpc(rest: RestRequest): Promise<Response> {
   const { routine } = call
   const query = parseQueryParams(request.url.searchParams, { excluded: input.keys })
   const media = negotiateMedia(request.headers['accept'])
+  // Not yet: query plans of rpc calls; they answer the emulator's 501 SBX01.
   if (media.plan) throw rest.notYet('query plans (vnd.pgrst.plan) of rpc calls')
   if (preferences.handling === 'strict' && preferences.maxAffected !== undefined) {
     if (!routine.returnsSet) {
