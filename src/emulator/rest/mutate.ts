@@ -31,6 +31,7 @@ import {
   buildSourceCte,
   buildUpdateCte,
   COLUMN_DEFAULTS_SQL,
+  formatPlan,
   MUTATION,
   qualify,
   SOURCE,
@@ -40,7 +41,7 @@ import {
 import type { Relation } from './schema-cache.ts'
 import { findRelation } from './read.ts'
 import { parseQueryParams, type QueryParams } from './query-params.ts'
-import { assertSingleRow, negotiateMedia, type Media } from './response.ts'
+import { assertSingleRow, buildExplain, negotiateMedia, type Media } from './response.ts'
 import { buildWhere } from './sql-filter.ts'
 import { renderField, SqlParams } from './sql-fragments.ts'
 import { buildReadQuery } from './sql-read.ts'
@@ -51,6 +52,8 @@ interface MutationResult {
   body: string | null
   /** Primary key values of the mutated rows, for `Location`. */
   keys: Record<string, unknown>[]
+  /** The EXPLAIN output, when a plan media type was asked for. */
+  plan?: string
 }
 
 /** One write, planned: the request pieces every kind of mutation needs. */
@@ -75,9 +78,6 @@ export async function handleMutation(rest: RestRequest): Promise<Response> {
   const relation = findRelation(rest.cache, rest.schema, rest.name)
   const query = parseQueryParams(rest.request.url.searchParams)
   const media = negotiateMedia(rest.request.headers['accept'])
-  // Not yet: query plans of writes (`Accept: application/vnd.pgrst.plan`); they answer the
-  // emulator's 501 SBX01 instead of EXPLAIN output.
-  if (media.plan) throw rest.notYet('query plans (vnd.pgrst.plan) of writes')
   const mutation = {
     rest,
     relation,
@@ -255,6 +255,17 @@ async function runMutation(
     }
 
     const sql = `with ${ctes.join(',\n')}\nselect ${columns.join(',\n  ')}${from}`
+    // A plan instead of rows: with `analyze` the write really runs, as on PostgREST.
+    if (media.plan) {
+      const { rows } = await session.query(buildExplain(sql, media.plan), params.values)
+      return {
+        total: 0,
+        inserted: 0,
+        body: null,
+        keys: [],
+        plan: formatPlan(rows, media.plan.format),
+      }
+    }
     const { rows } = await session.query<Partial<MutationResult> & { page_total?: number }>(
       sql,
       params.values,
@@ -286,6 +297,9 @@ interface ResponseShape {
 }
 
 function respond(mutation: Mutation, result: MutationResult, shape: ResponseShape): Response {
+  if (result.plan !== undefined) {
+    return createResponse(200, result.plan, { 'content-type': mutation.media.contentType })
+  }
   const headers: Record<string, string> = { ...shape.headers }
   if (shape.contentRange !== null) headers['content-range'] = shape.contentRange
   if (mutation.returning !== 'rows') return createResponse(shape.status, null, headers)

@@ -16,9 +16,10 @@ import {
 import { planRpcCall, readRpcArguments, type RpcCall } from './plan-rpc.ts'
 import { parseQueryParams } from './query-params.ts'
 import { formatContentRange, resolvePage, resolveRangeStatus, type Page } from './range.ts'
-import { assertSingleRow, negotiateMedia, type Media } from './response.ts'
+import { assertSingleRow, buildExplain, negotiateMedia, type Media } from './response.ts'
 import { SqlParams } from './sql-fragments.ts'
 import { buildReadQuery } from './sql-read.ts'
+import { formatPlan } from './sql-mutate.ts'
 import {
   buildCallSource,
   buildScalarQuery,
@@ -48,8 +49,6 @@ export async function handleRpc(rest: RestRequest): Promise<Response> {
   const { routine } = call
   const query = parseQueryParams(request.url.searchParams, { excluded: input.keys })
   const media = negotiateMedia(request.headers['accept'])
-  // Not yet: query plans of rpc calls; they answer the emulator's 501 SBX01.
-  if (media.plan) throw rest.notYet('query plans (vnd.pgrst.plan) of rpc calls')
   if (preferences.handling === 'strict' && preferences.maxAffected !== undefined) {
     if (!routine.returnsSet) {
       throw new RestError(
@@ -64,10 +63,25 @@ export async function handleRpc(rest: RestRequest): Promise<Response> {
   const source = buildCallSource(call, input, params)
   const page = resolvePage(request.headers['range'], query.root.limit, query.root.offset)
   // Not yet: count=planned and count=estimated (the planner's estimate); both count exactly.
-  const shouldCount = !!preferences.count
+  const shouldCount = !!preferences.count && !media.plan
   const statement = planStatement(rest, call, source, query, media, page, shouldCount, params)
 
   const isRead = request.method !== 'POST'
+  if (media.plan) {
+    const { plan } = media
+    const text = await rest.run(
+      async (session) => {
+        if (isRead) await session.query('set transaction read only')
+        const { rows } = await session.query(buildExplain(statement, plan), params.values)
+        return formatPlan(rows, plan.format)
+      },
+      () => preferences.tx === 'rollback',
+    )
+    return createResponse(200, request.method === 'HEAD' ? null : text, {
+      'content-type': media.contentType,
+    })
+  }
+
   const row = await rest.run(
     async (session) => {
       // PostgREST runs GET and HEAD calls read-only, so a function that writes fails (25006).

@@ -191,3 +191,9 @@ export function buildLimitedWhere(
   ]
   return `${TARGET}.ctid = any(array(${picked.filter(Boolean).join(' ')}))`
 }
+
+/** The text of an EXPLAIN result: the JSON document, or the plan's lines. */
+export function formatPlan(rows: Record<string, unknown>[], format: 'text' | 'json'): string {
+  const values = rows.map((row) => Object.values(row)[0])
+  return format === 'json' ? JSON.stringify(values[0]) : values.map(String).join('\n')
+}

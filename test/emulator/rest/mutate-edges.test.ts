@@ -150,5 +150,17 @@ describe('writes: edge cases', () => {
     ])
   })
 
-  test.todo('Not yet: query plans (vnd.pgrst.plan) of writes')
+  test('explain() on an insert answers its plan and, without analyze, writes nothing', async () => {
+    const { data, error } = await project.anon
+      .from('guestbook')
+      .insert({ message: 'planned' })
+      .select()
+      .explain()
+    expect(error).toBeNull()
+    expect(data).toMatch(/Insert on guestbook/)
+    const { rows } = await project.emulator.db.query(
+      "select count(*)::int as n from guestbook where message = 'planned'",
+    )
+    expect(rows).toEqual([{ n: 0 }])
+  })
 })

@@ -212,6 +212,22 @@ describe('rpc', () => {
     })
   })
 
+  test('explain() answers the query plan of the call instead of its rows', async () => {
+    const { data, error } = await project.anon
+      .rpc('cities_in', { country: 1 })
+      .explain({ format: 'json' })
+    expect(error).toBeNull()
+    // Postgres's JSON plans are an array holding one object with the top `Plan` node.
+    expect(Array.isArray(data)).toBe(true)
+    expect(
+      (data as unknown as { Plan: { 'Node Type': string } }[])[0].Plan['Node Type'],
+    ).toBeTruthy()
+
+    const text = await project.anon.rpc('say_hello').explain()
+    expect(typeof text.data).toBe('string')
+    expect(text.data).toMatch(/cost=/)
+  })
+
   test('a function with one unnamed jsonb parameter receives the whole body', async () => {
     const body = { list: [1, 2], nested: { ok: true } }
     expect((await project.anon.rpc('echo', body)).data).toEqual(body)
@@ -318,5 +334,4 @@ describe('rpc', () => {
 describe('rpc: not yet emulated', () => {
   test.todo('Not yet: rpc called with a JSON array (bulk call)')
   test.todo('Not yet: select, filters or order on an rpc that returns scalars')
-  test.todo('Not yet: query plans (vnd.pgrst.plan) of rpc calls')
 })
