@@ -8,7 +8,7 @@
  * - `buildReadQuery` (sql-read.ts): the SQL that returns the JSON body and the counts.
  * - `buildWhere` (sql-filter.ts): a WHERE clause from parsed conditions, for update/delete.
  */
-import { readFieldRef } from './field-parser.ts'
+import { readJsonPath, readName } from './field-parser.ts'
 import { parseFilterValue } from './filters.ts'
 import { parseLogicTree } from './logic.ts'
 import { parseOrder } from './order.ts'
@@ -53,7 +53,7 @@ export function parseQueryParams(params: URLSearchParams, options: ParseOptions 
 
   for (const [key, value] of params) {
     if (key === 'select') {
-      query.select = value.trim() === '' ? STAR : parseSelect(value)
+      query.select = parseSelect(value)
       query.hasSelect = true
     } else if (RAW_KEYS.includes(key) || excluded.has(key)) {
       query.extra.set(key, value)
@@ -68,31 +68,37 @@ export function parseQueryParams(params: URLSearchParams, options: ParseOptions 
 
 /** Applies one modifier or filter parameter to the level its key's path points at. */
 function applyParam(query: QueryParams, key: string, value: string): void {
-  const arrow = key.indexOf('->')
-  const head = arrow === -1 ? key : key.slice(0, arrow)
-  const jsonTail = arrow === -1 ? '' : key.slice(arrow)
-  const parts = head.split('.')
-  const last = parts.at(-1) ?? ''
-  const isNegatedLogic = parts.length >= 2 && parts.at(-2) === 'not' && /^(and|or)$/.test(last)
+  const { names, jsonPath } = parseKeyPath(key)
+  const last = names.at(-1) as string
+  const isNegatedLogic = names.length >= 2 && names.at(-2) === 'not' && /^(and|or)$/.test(last)
+  const isPlain = jsonPath.length === 0
 
-  if (!jsonTail && (isNegatedLogic || last === 'and' || last === 'or')) {
-    const path = parts.slice(0, isNegatedLogic ? -2 : -1)
+  if (isPlain && (isNegatedLogic || last === 'and' || last === 'or')) {
+    const path = names.slice(0, isNegatedLogic ? -2 : -1)
     const tree = parseLogicTree(last as 'and' | 'or', isNegatedLogic, value)
     modifiersAt(query, path).conditions.push(tree)
     return
   }
-  if (!jsonTail && (last === 'order' || last === 'limit' || last === 'offset')) {
-    const modifiers = modifiersAt(query, parts.slice(0, -1))
+  if (isPlain && (last === 'order' || last === 'limit' || last === 'offset')) {
+    const modifiers = modifiersAt(query, names.slice(0, -1))
     if (last === 'order') modifiers.order = parseOrder(value)
     else modifiers[last] = parseCount(last, value)
     return
   }
 
-  const cursor = new Cursor(last + jsonTail, 'filter')
-  const field = readFieldRef(cursor)
-  if (!cursor.isDone) throw cursor.fail('"." or end of the column name')
+  const field = { name: last, jsonPath }
   const operation = parseFilterValue(value)
-  modifiersAt(query, parts.slice(0, -1)).conditions.push({ kind: 'filter', field, operation })
+  modifiersAt(query, names.slice(0, -1)).conditions.push({ kind: 'filter', field, operation })
+}
+
+/** A key is a dotted path of (possibly quoted) names, the last one with an optional JSON path. */
+function parseKeyPath(key: string) {
+  const cursor = new Cursor(key, 'tree path')
+  const names = [readName(cursor)]
+  while (cursor.accept('.')) names.push(readName(cursor))
+  const jsonPath = readJsonPath(cursor)
+  if (!cursor.isDone) throw cursor.fail('"." or end of input')
+  return { names, jsonPath }
 }
 
 function modifiersAt(query: QueryParams, path: string[]): NodeModifiers {

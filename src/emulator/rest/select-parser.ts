@@ -14,6 +14,8 @@ const CAST_TYPE = /^[a-z_][a-z0-9_ ]*(\[\])?$/i
 /** Parses a `select` value into its items. */
 export function parseSelect(input: string): SelectItem[] {
   const cursor = new Cursor(input, 'select parameter')
+  // An empty select is allowed and selects no columns: each row is `{}`.
+  if (input.trim() === '') return []
   const items = readItems(cursor, 0)
   if (!cursor.isDone) throw cursor.fail('"," or end of input')
   return items

@@ -118,7 +118,7 @@ function addEmbed(
     extraWhere: [buildJoinCondition(context, relationship, parent.alias, childAlias)],
   })
   const subquery = [
-    `select ${child.columns.join(', ') || 'null'}`,
+    `select ${child.columns.join(', ')}`,
     `from ${quoteQualified(target.schema, target.name)} as ${quoteIdent(childAlias)}`,
     ...child.joins,
     child.where ? `where ${child.where}` : '',

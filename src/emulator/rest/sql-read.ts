@@ -81,7 +81,7 @@ export function buildReadQuery(input: ReadQueryInput): ReadQuery {
     .join(' ')
   const unpaged = { sql: `select 1 ${core}`, params: [...params.values] }
   const page = [
-    `select ${level.columns.join(', ') || 'null'} ${core}`,
+    `select ${level.columns.join(', ')} ${core}`,
     level.orderBy ? `order by ${level.orderBy}` : '',
     root.limit !== null ? `limit ${params.add(root.limit)}` : '',
     root.offset ? `offset ${params.add(root.offset)}` : '',

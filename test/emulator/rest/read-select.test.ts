@@ -270,6 +270,17 @@ describe('GET a relation: select, order, range, count', () => {
     expect(await response.json()).toEqual([{ id: 3, name: 'Peru' }])
   })
 
+  test('an empty select gives one empty object per row', async () => {
+    const response = await fetchRest('countries?select=&id=lt.3')
+    expect(await response.json()).toEqual([{}, {}])
+  })
+
+  test('a quoted filter key may hold a dot', async () => {
+    await project.emulator.db.exec(`create table if not exists dotted ("a.b" int); insert into dotted values (1), (2)`)
+    const response = await fetchRest(`dotted?${encodeURIComponent('"a.b"')}=eq.2`)
+    expect(await response.json()).toEqual([{ 'a.b': 2 }])
+  })
+
   test('a quoted column name with a space is selected and filtered', async () => {
     const { data } = await project.anon
       .from('countries')
