@@ -17,7 +17,11 @@ export async function hashPassword(password: string): Promise<string> {
   return [PBKDF2_PREFIX, PBKDF2_ITERATIONS, toBase64(salt), toBase64(hash)].join('$')
 }
 
-/** Checks a password against a stored hash; an empty or foreign hash never matches. */
+/**
+ * Checks a password against a stored hash; an empty or foreign hash never matches.
+ * Not yet: bcrypt hashes (`$2a$...`, what seed scripts write with pgcrypto's `crypt()`); a
+ * user stored with one cannot sign in with a password and gets `invalid_credentials`.
+ */
 export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
   const [prefix, iterations, salt, hash] = (stored ?? '').split('$')
   if (prefix !== PBKDF2_PREFIX || !salt || !hash) return false

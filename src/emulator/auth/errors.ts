@@ -28,9 +28,15 @@ export const forbidden = (code: string, message: string) => new AuthError(403, c
 export const notFound = (code: string, message: string) => new AuthError(404, code, message)
 export const unprocessable = (code: string, message: string) => new AuthError(422, code, message)
 
-/** The emulator's own error for a GoTrue feature it does not have, as PGRST127 is for REST. */
+/** The code of the emulator's own 501, so lessons can tell its gaps from GoTrue's errors. */
+export const NOT_YET_CODE = 'sandbase_not_yet'
+
+/**
+ * The emulator's own error for a GoTrue feature it does not have, as PGRST127 is for REST;
+ * the service traces a `not-yet` event when one is answered.
+ */
 export function notYet(feature: string): AuthError {
-  return new AuthError(501, 'sandbase_not_yet', `Sandbase does not emulate ${feature} yet`)
+  return new AuthError(501, NOT_YET_CODE, `Sandbase does not emulate ${feature} yet`)
 }
 
 /** Whether the client asked for the 2024-01-01 error shape. */

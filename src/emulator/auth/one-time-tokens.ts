@@ -108,7 +108,11 @@ const TOKEN_OF: Record<MessageKind, TokenType> = {
   phone_change: 'phone_change_token',
 }
 
-/** Issues the code behind an email and puts the email, with its link, in the outbox. */
+/**
+ * Issues the code behind an email and puts the email, with its link, in the outbox.
+ * Not yet: GoTrue's limit of one email per address per 60 seconds (429
+ * `over_email_send_rate_limit`); every request here sends at once.
+ */
 export async function sendEmail(
   auth: AuthRequest,
   user: UserRow,

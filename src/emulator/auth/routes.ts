@@ -77,7 +77,9 @@ const ROUTES: Route[] = [
   ['POST', /^\/__sandbase\/id_token$/, handleMintIdToken],
 ]
 
-// GoTrue endpoints Sandbase knows of but does not emulate; they answer 501, not 404.
+// Not yet: passkeys, the OAuth 2.1 server (/oauth, /admin/oauth), custom providers, the SSO
+// and audit admin APIs, SAML metadata and JWKS. GoTrue has them; Sandbase answers each with
+// its own 501 `sandbase_not_yet` rather than a 404.
 const NOT_YET = [
   /^\/passkeys/,
   /^\/oauth\//,

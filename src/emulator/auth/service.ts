@@ -7,7 +7,14 @@ import type { ServiceContext } from '../context.ts'
 import { runInRequest } from '../db.ts'
 import { jsonResponse, type ServiceRequest } from '../http.ts'
 import { parseBody, type AuthRequest } from './context.ts'
-import { API_VERSION, API_VERSION_HEADER, AuthError, notYet, toErrorResponse } from './errors.ts'
+import {
+  API_VERSION,
+  API_VERSION_HEADER,
+  AuthError,
+  NOT_YET_CODE,
+  notYet,
+  toErrorResponse,
+} from './errors.ts'
 import { createInbox, type Inbox, type OutgoingMessage } from './inbox.ts'
 import { matchRoute } from './routes.ts'
 import { readSettings } from './settings.ts'
@@ -22,7 +29,17 @@ export function createAuthService(context: ServiceContext) {
       if (subpath === '/__sandbase/inbox') return answerInbox(request, inbox)
       return withVersionHeader(await route(request, subpath))
     } catch (error) {
-      if (error instanceof AuthError) return toErrorResponse(error, request)
+      if (error instanceof AuthError) {
+        if (error.code === NOT_YET_CODE) {
+          context.tracer.emit({
+            type: 'not-yet',
+            requestId: request.requestId,
+            feature: `auth ${request.method} ${subpath}`,
+            message: `Not yet: ${error.message}`,
+          })
+        }
+        return toErrorResponse(error, request)
+      }
       if (isDatabaseError(error)) {
         // GoTrue reports a failing statement (a trigger on auth.users, say) as a 500.
         const { message } = error as Error
@@ -41,15 +58,7 @@ export function createAuthService(context: ServiceContext) {
     if (match.kind === 'method-not-allowed') {
       throw new AuthError(405, 'method_not_allowed', 'Method Not Allowed')
     }
-    if (match.kind === 'not-yet') {
-      context.tracer.emit({
-        type: 'not-yet',
-        requestId: request.requestId,
-        feature: `auth ${subpath}`,
-        message: `Not yet: the GoTrue endpoint ${request.method} ${subpath}`,
-      })
-      throw notYet(`${request.method} ${subpath}`)
-    }
+    if (match.kind === 'not-yet') throw notYet(`the GoTrue endpoint ${request.method} ${subpath}`)
 
     const body = request.method === 'GET' ? {} : parseBody(request.body)
     const outbox: OutgoingMessage[] = []

@@ -6,7 +6,7 @@ import { jsonResponse } from '../http.ts'
 import type { AuthRequest } from './context.ts'
 import { readString } from './context.ts'
 import { verifyPassword } from './crypto.ts'
-import { badRequest, toErrorResponse, unprocessable, AuthError } from './errors.ts'
+import { AuthError, badRequest, notYet, toErrorResponse, unprocessable } from './errors.ts'
 import { redeemAuthCode } from './pkce.ts'
 import {
   insertRefreshToken,
@@ -27,6 +27,8 @@ export async function handleToken(auth: AuthRequest): Promise<Response> {
   if (grantType === 'refresh_token') return grantRefreshToken(auth)
   if (grantType === 'pkce') return grantPkce(auth)
   if (grantType === 'id_token') return handleIdTokenGrant(auth)
+  // Not yet: Web3 (Ethereum and Solana wallet) sign-in; it answers 501 sandbase_not_yet.
+  if (grantType === 'web3') throw notYet('the web3 grant')
   throw badRequest('validation_failed', 'unsupported_grant_type')
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { SupabaseClient } from '@supabase/supabase-js'
 import { createProject, type Project } from '../../helpers.ts'
+import { Secret, TOTP } from 'otpauth'
 import { createUserClient, uniqueEmail } from './helpers.ts'
 
 // The "owner only" pattern of Supabase's RLS guide: each policy compares auth.uid() to owner.
@@ -16,6 +17,11 @@ create policy "owners add" on public.notes for insert with check (auth.uid() = o
 create policy "owners edit" on public.notes for update using (auth.uid() = owner)
   with check (auth.uid() = owner);
 create policy "owners delete" on public.notes for delete using (auth.uid() = owner);
+create table public.vault (secret text);
+insert into public.vault values ('behind MFA');
+alter table public.vault enable row level security;
+create policy "aal2 only" on public.vault for select to authenticated
+  using ((select auth.jwt() ->> 'aal') = 'aal2');
 `
 
 let project: Project
@@ -148,5 +154,18 @@ describe('RLS "owner only" notes: delete', () => {
     expect((await allNotes()).some((note) => note.id === users.a.noteId)).toBe(false)
     await project.service.from('notes').delete().eq('id', users.b.noteId)
     expect((await allNotes()).some((note) => note.id === users.b.noteId)).toBe(false)
+  })
+})
+
+describe('RLS on the assurance level', () => {
+  test('a policy on auth.jwt() ->> aal shows rows only after the TOTP step', async () => {
+    const client = createUserClient(project.emulator)
+    await client.auth.signUp({ email: uniqueEmail('mfa'), password: 'long enough' })
+    expect((await client.from('vault').select()).data).toEqual([])
+
+    const { data: factor } = await client.auth.mfa.enroll({ factorType: 'totp' })
+    const code = new TOTP({ secret: Secret.fromBase32(factor!.totp.secret) }).generate()
+    await client.auth.mfa.challengeAndVerify({ factorId: factor!.id, code })
+    expect((await client.from('vault').select()).data).toEqual([{ secret: 'behind MFA' }])
   })
 })
