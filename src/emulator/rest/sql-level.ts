@@ -4,7 +4,7 @@
  * subqueries aggregated with `json_agg` (to-many) or `row_to_json` (to-one), like PostgREST.
  */
 import { isToOne, resolveRelationship, type Relationship } from './embed.ts'
-import { notYet, RestError } from './errors.ts'
+import { RestError } from './errors.ts'
 import { defaultFieldAlias } from './field-parser.ts'
 import type { ColumnItem, Condition, EmbedItem, NodeModifiers, SelectItem } from './query-ast.ts'
 import type { Relation, SchemaCache } from './schema-cache.ts'
@@ -138,19 +138,25 @@ function addEmbed(
         `_pgrst_row from (${subquery}) as _pgrst_e) as ${lateralSql} on true`,
     )
   } else {
+    // A to-many spread also gathers each column into an array, as PostgREST 13 does.
+    const spreadArrays = item.isSpread
+      ? child.outputNames.map((column) => {
+          const quoted = quoteIdent(column)
+          return `, json_agg(_pgrst_e.${quoted}) as ${quoted}`
+        })
+      : []
     // json_agg over no rows is null: that is how `!inner` drops parents without matches.
     level.joins.push(
-      `${isInner ? 'inner' : 'left'} join lateral (select json_agg(_pgrst_e) as _pgrst_rows ` +
-        `from (${subquery}) as _pgrst_e) as ${lateralSql} on ` +
+      `${isInner ? 'inner' : 'left'} join lateral (select json_agg(_pgrst_e) as _pgrst_rows` +
+        `${spreadArrays.join('')} from (${subquery}) as _pgrst_e) as ${lateralSql} on ` +
         `${isInner ? `${lateralSql}._pgrst_rows is not null` : 'true'}`,
     )
   }
 
   if (item.isSpread) {
-    // Not yet: spreading a to-many embedding (PostgREST 13 aggregates each column to an array).
-    if (!toOne) throw notYet('spreading a to-many embedding')
     for (const column of child.outputNames) {
-      level.columns.push(`${lateralSql}.${quoteIdent(column)}`)
+      const value = `${lateralSql}.${quoteIdent(column)}`
+      level.columns.push(toOne ? value : `coalesce(${value}, '[]') as ${quoteIdent(column)}`)
       level.outputNames.push(column)
     }
   } else if (item.select.length > 0) {
