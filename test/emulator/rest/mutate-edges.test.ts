@@ -4,6 +4,7 @@ import { createProject, type Project } from '../../helpers.ts'
 const SQL = `
 create table guestbook (id serial primary key, message text);
 create table readings (id serial primary key, taken_at timestamptz default now(), value int default 7);
+create table posts (id int primary key, tags text[], during int4range, meta jsonb);
 create table ledger (id int primary key, amount numeric, big bigint);
 create function echo_amount(amount numeric) returns text language sql immutable as $$
   select amount::text $$;
@@ -117,6 +118,19 @@ describe('writes: edge cases', () => {
 
     const called = await post('rpc/echo_amount', '{"amount":0.10000000000000000001}')
     expect(await called.json()).toBe('0.10000000000000000001')
+  })
+
+  test('JSON arrays fill array columns and strings fill ranges and jsonb keeps any JSON', async () => {
+    const { data, error } = await project.anon
+      .from('posts')
+      .insert({ id: 1, tags: ['sql', 'rest'], during: '[1,5)', meta: [1, { a: null }] })
+      .select()
+    expect(error).toBeNull()
+    expect(data).toEqual([
+      { id: 1, tags: ['sql', 'rest'], during: '[1,5)', meta: [1, { a: null }] },
+    ])
+    const updated = await project.anon.from('posts').update({ tags: [] }).eq('id', 1).select('tags')
+    expect(updated.data).toEqual([{ tags: [] }])
   })
 
   test('limit and order on an update change only the first rows in that order', async () => {
