@@ -95,6 +95,16 @@ describe('GET media types: single, maybeSingle, csv, explain', () => {
     expect(plan.Plan['Actual Rows']).toBe(1)
   })
 
+  test('explain() takes every option PostgREST passes to EXPLAIN', async () => {
+    const { data, error } = await project.anon
+      .from('characters')
+      .select('id')
+      .explain({ analyze: true, verbose: true, settings: true, buffers: true, wal: true })
+    expect(error).toBeNull()
+    expect(data as unknown as string).toMatch(/Execution Time/)
+    expect(data as unknown as string).toMatch(/Output:/)
+  })
+
   test('the plan media type names the media type it is for', async () => {
     const accept = 'application/vnd.pgrst.plan+text; for="text/csv"; options=verbose;'
     const response = await rawGet('select=id', accept)
