@@ -84,7 +84,7 @@ export async function handleMutation(rest: RestRequest): Promise<Response> {
     preferences,
     query,
     media,
-    returning: planReturning(preferences),
+    returning: planReturning(preferences, method),
   }
 
   if (method === 'POST') return insertRows(mutation)

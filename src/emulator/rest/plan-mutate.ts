@@ -25,9 +25,10 @@ export function checkColumns(relation: Relation, keys: string[]): void {
 }
 
 /** What the statement must hand back for the `return=` preference. */
-export function planReturning(preferences: Preferences): Returning {
+export function planReturning(preferences: Preferences, method: string): Returning {
   if (preferences.return === 'representation') return 'rows'
-  if (preferences.return === 'headers-only') return 'primary-key'
+  // Only an insert has a `Location` to give; elsewhere headers-only is as quiet as minimal.
+  if (preferences.return === 'headers-only' && method === 'POST') return 'primary-key'
   return 'count'
 }
 
