@@ -257,6 +257,15 @@ describe('GET with embedded resources', () => {
     ])
   })
 
+  test('filters reach nested embeddings by their dotted path, and !inner propagates up', async () => {
+    const { data, error } = await project.anon
+      .from('messages')
+      .select('id, sender:users!sender_id!inner(name, profiles!inner(bio))')
+      .eq('sender.profiles.bio', 'navy')
+    expect(error).toBeNull()
+    expect(data).toEqual([{ id: 2, sender: { name: 'Grace', profiles: { bio: 'navy' } } }])
+  })
+
   test('row level security applies to embedded rows', async () => {
     const { data } = await project.anon.from('countries').select('name, secrets(note)').eq('id', 1)
     expect(data).toEqual([{ name: 'France', secrets: [{ note: 'shown' }] }])
