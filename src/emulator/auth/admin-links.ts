@@ -82,10 +82,10 @@ export async function handleGenerateLink(auth: AuthRequest): Promise<Response> {
   if (type === 'email_change_current' || type === 'email_change_new') {
     const newEmail = validateEmail(readString(body, 'new_email'))
     if (await findUser(sql, 'email', newEmail)) throw emailExists()
-    await sql.query('update auth.users set email_change = $2, email_change_confirm_status = 0 where id = $1', [
-      user.id,
-      newEmail,
-    ])
+    await sql.query(
+      'update auth.users set email_change = $2, email_change_confirm_status = 0 where id = $1',
+      [user.id, newEmail],
+    )
     if (type === 'email_change_new') address = newEmail
     verificationType = 'email_change'
   }

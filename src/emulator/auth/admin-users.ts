@@ -212,8 +212,12 @@ export async function loadUser(auth: AuthRequest, id: string): Promise<UserRow> 
 async function applyBan(auth: AuthRequest, userId: string) {
   const duration = readString(auth.body, 'ban_duration')
   if (duration === undefined) return
-  const bannedUntil = duration === 'none' ? null : new Date(auth.now.getTime() + parseDuration(duration))
-  await auth.sql.query('update auth.users set banned_until = $2 where id = $1', [userId, bannedUntil])
+  const bannedUntil =
+    duration === 'none' ? null : new Date(auth.now.getTime() + parseDuration(duration))
+  await auth.sql.query('update auth.users set banned_until = $2 where id = $1', [
+    userId,
+    bannedUntil,
+  ])
   // A ban also ends the user's sessions, so refresh tokens stop working at once.
   if (bannedUntil) await auth.sql.query('delete from auth.sessions where user_id = $1', [userId])
 }

@@ -65,10 +65,7 @@ export async function sha256Hex(value: string): Promise<string> {
 /** Base64url SHA-256 of a string, the PKCE S256 transform. */
 export async function sha256Base64Url(value: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', encoder.encode(value))
-  return toBase64(new Uint8Array(digest))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '')
+  return toBase64(new Uint8Array(digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }
 
 /**
@@ -82,7 +79,8 @@ export function hashToken(address: string, otp: string): Promise<string> {
 function equalInConstantTime(a: string, b: string): boolean {
   if (a.length !== b.length) return false
   let difference = 0
-  for (let index = 0; index < a.length; index++) difference |= a.charCodeAt(index) ^ b.charCodeAt(index)
+  for (let index = 0; index < a.length; index++)
+    difference |= a.charCodeAt(index) ^ b.charCodeAt(index)
   return difference === 0
 }
 

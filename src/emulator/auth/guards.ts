@@ -47,7 +47,8 @@ export async function requireUser(auth: AuthRequest): Promise<Authenticated> {
   const claims = await requireClaims(auth)
   const { sub, session_id: sessionId } = claims
   if (!sub) throw forbidden('bad_jwt', 'invalid claim: missing sub claim')
-  if (!UUID.test(sub)) throw new AuthError(400, 'bad_jwt', 'invalid claim: sub claim must be a UUID')
+  if (!UUID.test(sub))
+    throw new AuthError(400, 'bad_jwt', 'invalid claim: sub claim must be a UUID')
 
   const user = await findUser(auth.sql, 'id', sub)
   if (!user) throw forbidden('user_not_found', 'User from sub claim in JWT does not exist')

@@ -115,6 +115,10 @@ export function composeEmail(
 }
 
 /** A text message carrying a code, as GoTrue's default SMS template words it. */
-export function composeSms(kind: 'sms_otp' | 'phone_change' | 'reauthentication', to: string, code: string): OutgoingMessage {
+export function composeSms(
+  kind: 'sms_otp' | 'phone_change' | 'reauthentication',
+  to: string,
+  code: string,
+): OutgoingMessage {
   return { channel: 'sms', to, subject: SUBJECTS[kind], kind, text: `Your code is ${code}`, code }
 }

@@ -108,7 +108,10 @@ export async function handleVerifyFactor(auth: AuthRequest): Promise<Response> {
   )
   const challenge = rows[0]
   if (!challenge || challenge.verified_at) {
-    throw unprocessable('mfa_factor_not_found', 'MFA factor with the provided challenge ID not found')
+    throw unprocessable(
+      'mfa_factor_not_found',
+      'MFA factor with the provided challenge ID not found',
+    )
   }
   const age = auth.now.getTime() - challenge.created_at.getTime()
   if (age > CHALLENGE_LIFETIME_SECONDS * 1000) {

@@ -10,7 +10,13 @@ import type { AuthRequest } from './context.ts'
 import { readString } from './context.ts'
 import { AuthError, badRequest } from './errors.ts'
 import { requireUser } from './guards.ts'
-import { createFlowState, issueAuthCode, parseChallenge, readChallenge, type FlowState } from './pkce.ts'
+import {
+  createFlowState,
+  issueAuthCode,
+  parseChallenge,
+  readChallenge,
+  type FlowState,
+} from './pkce.ts'
 import { readRedirect } from './one-time-tokens.ts'
 import { findOrCreateUser, methodOf, requireManualLinking } from './providers.ts'
 import { startSession } from './sessions.ts'
@@ -29,7 +35,10 @@ import { validateEmail } from './validate.ts'
 export async function handleAuthorize(auth: AuthRequest): Promise<Response> {
   const provider = auth.query.get('provider') ?? ''
   if (!OAUTH_PROVIDERS.includes(provider)) {
-    throw badRequest('validation_failed', `Unsupported provider: Provider ${provider} could not be found`)
+    throw badRequest(
+      'validation_failed',
+      `Unsupported provider: Provider ${provider} could not be found`,
+    )
   }
   const url = await startConsent(auth, provider, null)
   if (auth.query.get('skip_http_redirect') === 'true') return jsonResponse(200, { url })
@@ -42,7 +51,10 @@ export async function handleLinkIdentity(auth: AuthRequest): Promise<Response> {
   requireManualLinking(auth)
   const provider = auth.query.get('provider') ?? ''
   if (!OAUTH_PROVIDERS.includes(provider)) {
-    throw badRequest('validation_failed', `Unsupported provider: Provider ${provider} could not be found`)
+    throw badRequest(
+      'validation_failed',
+      `Unsupported provider: Provider ${provider} could not be found`,
+    )
   }
   return jsonResponse(200, { url: await startConsent(auth, provider, user.id) })
 }
@@ -65,9 +77,14 @@ async function startConsent(
   auth: AuthRequest,
   provider: string,
   linkingTargetId: string | null,
-  challenge = parseChallenge(auth.query.get('code_challenge'), auth.query.get('code_challenge_method')),
+  challenge = parseChallenge(
+    auth.query.get('code_challenge'),
+    auth.query.get('code_challenge_method'),
+  ),
 ): Promise<string> {
-  const flow = challenge ? await createFlowState(auth, challenge, provider, methodOf(provider), null) : null
+  const flow = challenge
+    ? await createFlowState(auth, challenge, provider, methodOf(provider), null)
+    : null
   const state: OAuthState = {
     provider,
     redirect_to: readRedirect(auth),
@@ -108,7 +125,9 @@ export async function handleConsentDecision(auth: AuthRequest): Promise<Response
     callback.set('error', 'access_denied')
     callback.set('error_description', 'The user denied the request')
   } else {
-    const email = validateEmail(auth.query.get('email') || `${state.provider.split(':')[0]}.user@example.com`)
+    const email = validateEmail(
+      auth.query.get('email') || `${state.provider.split(':')[0]}.user@example.com`,
+    )
     const profile = {
       provider: state.provider,
       sub: await deriveSubject(state.provider, email),
@@ -128,10 +147,11 @@ export async function handleCallback(auth: AuthRequest): Promise<Response> {
     const error = auth.query.get('error')
     if (error) throw new AuthError(403, error, auth.query.get('error_description') ?? error)
     const profile = await verifyStandIn(auth, auth.query.get('code') ?? '')
-    if (!profile) throw badRequest('bad_oauth_callback', 'OAuth callback with missing authorization code')
+    if (!profile)
+      throw badRequest('bad_oauth_callback', 'OAuth callback with missing authorization code')
 
     const linkTo = state.linking_target_id
-      ? (await requireLinkTarget(auth, state.linking_target_id))
+      ? await requireLinkTarget(auth, state.linking_target_id)
       : null
     const user = await findOrCreateUser(auth, profile as never, linkTo)
     const flow = await loadFlow(auth, state.flow_state_id)
@@ -173,6 +193,8 @@ async function requireLinkTarget(auth: AuthRequest, userId: string) {
 
 async function loadFlow(auth: AuthRequest, id: string | null): Promise<FlowState | null> {
   if (!id) return null
-  const { rows } = await auth.sql.query<FlowState>('select * from auth.flow_state where id = $1', [id])
+  const { rows } = await auth.sql.query<FlowState>('select * from auth.flow_state where id = $1', [
+    id,
+  ])
   return rows[0] ?? null
 }

@@ -54,10 +54,10 @@ export async function issueToken(
 /** Forgets a used code, so it cannot be used twice. */
 export async function clearToken(auth: AuthRequest, userId: string, type: TokenType) {
   await auth.sql.query(`update auth.users set ${type} = '' where id = $1`, [userId])
-  await auth.sql.query(
-    'delete from auth.one_time_tokens where user_id = $1 and token_type = $2',
-    [userId, type],
-  )
+  await auth.sql.query('delete from auth.one_time_tokens where user_id = $1 and token_type = $2', [
+    userId,
+    type,
+  ])
 }
 
 /** Whether a stored hash matches and was sent less than `lifetime` seconds ago. */

@@ -21,7 +21,10 @@ export async function handleOtp(auth: AuthRequest): Promise<Response> {
   const email = readString(body, 'email')
   const phone = readString(body, 'phone')
   if (email && phone) {
-    throw badRequest('validation_failed', 'Only an email address or phone number should be provided')
+    throw badRequest(
+      'validation_failed',
+      'Only an email address or phone number should be provided',
+    )
   }
   if (phone) return sendPhoneOtp(auth, phone)
   if (!email) throw unprocessable('validation_failed', 'An email address is required')
@@ -72,7 +75,12 @@ async function sendPhoneOtp(auth: AuthRequest, rawPhone: string): Promise<Respon
 
 async function signUpForOtp(
   auth: AuthRequest,
-  credentials: { provider: 'email' | 'phone'; email?: string; phone?: string; data: Record<string, unknown> },
+  credentials: {
+    provider: 'email' | 'phone'
+    email?: string
+    phone?: string
+    data: Record<string, unknown>
+  },
 ): Promise<UserRow> {
   if (readBoolean(auth.body, 'create_user') === false) {
     throw unprocessable('otp_disabled', 'Signups not allowed for otp')

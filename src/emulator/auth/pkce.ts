@@ -48,10 +48,7 @@ export function parseChallenge(challenge?: string | null, method?: string | null
     throw badRequest('validation_failed', `code challenge method not supported: ${method}`)
   }
   if (challenge.length < 43 || challenge.length > 128) {
-    throw badRequest(
-      'validation_failed',
-      'code challenge has to be between 43 and 128 characters',
-    )
+    throw badRequest('validation_failed', 'code challenge has to be between 43 and 128 characters')
   }
   return { challenge, method: normalized as Challenge['method'] }
 }
@@ -116,7 +113,10 @@ export async function redeemAuthCode(auth: AuthRequest): Promise<FlowState> {
   const authCode = readString(auth.body, 'auth_code')
   const verifier = readString(auth.body, 'code_verifier')
   if (!authCode || !verifier) {
-    throw badRequest('validation_failed', 'invalid request: both auth code and code verifier should be non-empty')
+    throw badRequest(
+      'validation_failed',
+      'invalid request: both auth code and code verifier should be non-empty',
+    )
   }
 
   const { rows } = await auth.sql.query<FlowState & { issued: Date | null }>(
@@ -129,17 +129,16 @@ export async function redeemAuthCode(auth: AuthRequest): Promise<FlowState> {
   }
   const issuedAt = (flow.issued ?? flow.created_at).getTime()
   if (auth.now.getTime() - issuedAt > FLOW_STATE_LIFETIME_SECONDS * 1000) {
-    throw new AuthError(
-      400,
-      'flow_state_expired',
-      'invalid flow state, flow state has expired',
-    )
+    throw new AuthError(400, 'flow_state_expired', 'invalid flow state, flow state has expired')
   }
 
   const expected =
     flow.code_challenge_method === 's256' ? await sha256Base64Url(verifier) : verifier
   if (expected !== flow.code_challenge) {
-    throw badRequest('bad_code_verifier', 'code challenge does not match previously saved code verifier')
+    throw badRequest(
+      'bad_code_verifier',
+      'code challenge does not match previously saved code verifier',
+    )
   }
   await auth.sql.query('delete from auth.flow_state where id = $1', [flow.id])
   return flow

@@ -10,8 +10,22 @@ import { sha256Hex } from './crypto.ts'
 import { badRequest, notFound, unprocessable } from './errors.ts'
 import { requireUser } from './guards.ts'
 import { startSession, type AuthMethod } from './sessions.ts'
-import { deriveSubject, signStandIn, toIdentityData, verifyStandIn, type ProviderProfile } from './stand-in-provider.ts'
-import { addProvider, findUser, insertIdentity, insertUser, reloadUser, type IdentityRow, type UserRow } from './users.ts'
+import {
+  deriveSubject,
+  signStandIn,
+  toIdentityData,
+  verifyStandIn,
+  type ProviderProfile,
+} from './stand-in-provider.ts'
+import {
+  addProvider,
+  findUser,
+  insertIdentity,
+  insertUser,
+  reloadUser,
+  type IdentityRow,
+  type UserRow,
+} from './users.ts'
 import { validateEmail } from './validate.ts'
 
 /**
@@ -134,7 +148,10 @@ export async function handleUnlinkIdentity(auth: AuthRequest): Promise<Response>
   const identity = rows.find((row) => row.id === auth.params[0])
   if (!identity) throw notFound('identity_not_found', "Identity doesn't exist")
   if (rows.length <= 1) {
-    throw unprocessable('single_identity_not_deletable', 'User must have at least 1 identity after unlinking')
+    throw unprocessable(
+      'single_identity_not_deletable',
+      'User must have at least 1 identity after unlinking',
+    )
   }
 
   await auth.sql.query('delete from auth.identities where id = $1', [identity.id])

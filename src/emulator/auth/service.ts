@@ -114,5 +114,10 @@ function withVersionHeader(response: Response): Response {
 }
 
 function isDatabaseError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' && 'severity' in error
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    'severity' in error
+  )
 }

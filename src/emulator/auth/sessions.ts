@@ -61,10 +61,9 @@ export async function startSession(
     'update auth.users set last_sign_in_at = now(), updated_at = now() where id = $1',
     [user.id],
   )
-  await sql.query(
-    'update auth.identities set last_sign_in_at = now() where user_id = $1',
-    [user.id],
-  )
+  await sql.query('update auth.identities set last_sign_in_at = now() where user_id = $1', [
+    user.id,
+  ])
   await writeAuditLog(auth, user, 'login', { provider: method })
 
   const refreshToken = await insertRefreshToken(auth, user.id, session.id, null)
@@ -105,9 +104,7 @@ export async function issueTokens(
   session: SessionRow,
   refreshToken: string,
 ): Promise<TokenResponse> {
-  const { rows } = await auth.sql.query<UserRow>('select * from auth.users where id = $1', [
-    userId,
-  ])
+  const { rows } = await auth.sql.query<UserRow>('select * from auth.users where id = $1', [userId])
   const user = rows[0]
   const access = await signAccessToken(auth, user, session)
   return {

@@ -10,7 +10,14 @@ import { unprocessable } from './errors.ts'
 import { createFlowState, readChallenge } from './pkce.ts'
 import { sendEmail, sendSms } from './one-time-tokens.ts'
 import { startSession, writeAuditLog } from './sessions.ts'
-import { findUser, insertIdentity, insertUser, reloadUser, toUserJson, type UserRow } from './users.ts'
+import {
+  findUser,
+  insertIdentity,
+  insertUser,
+  reloadUser,
+  toUserJson,
+  type UserRow,
+} from './users.ts'
 import { validateEmail, validatePassword, validatePhone } from './validate.ts'
 import { confirmEmail, confirmPhone } from './confirm.ts'
 
@@ -70,7 +77,8 @@ async function signUp(
   const { settings } = auth
   const isEmail = credentials.provider === 'email'
   const isAutoconfirmed = isEmail ? settings.mailer_autoconfirm : settings.sms_autoconfirm
-  const isConfirmed = existing && (isEmail ? existing.email_confirmed_at : existing.phone_confirmed_at)
+  const isConfirmed =
+    existing && (isEmail ? existing.email_confirmed_at : existing.phone_confirmed_at)
 
   if (existing && isConfirmed) {
     await writeAuditLog(auth, existing, 'user_repeated_signup', { provider: credentials.provider })

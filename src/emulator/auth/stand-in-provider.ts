@@ -75,7 +75,13 @@ export async function deriveSubject(provider: string, email: string): Promise<st
 /** A UUID derived from a domain, standing in for an SSO provider's id. */
 export async function deriveSsoProviderId(domain: string): Promise<string> {
   const hex = await sha256Hex(`sso:${domain.toLowerCase()}`)
-  return [hex.slice(0, 8), hex.slice(8, 12), `4${hex.slice(13, 16)}`, `a${hex.slice(17, 20)}`, hex.slice(20, 32)].join('-')
+  return [
+    hex.slice(0, 8),
+    hex.slice(8, 12),
+    `4${hex.slice(13, 16)}`,
+    `a${hex.slice(17, 20)}`,
+    hex.slice(20, 32),
+  ].join('-')
 }
 
 /** The claims GoTrue stores as `identity_data` (and copies into `user_metadata`). */

@@ -95,7 +95,8 @@ async function grantRefreshToken(auth: AuthRequest): Promise<Response> {
   if (!user) {
     throw badRequest('refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found')
   }
-  if (isBanned(user, auth.now)) throw badRequest('user_banned', 'Invalid Refresh Token: User Banned')
+  if (isBanned(user, auth.now))
+    throw badRequest('user_banned', 'Invalid Refresh Token: User Banned')
   const { rows: sessions } = await sql.query<SessionRow>(
     'select * from auth.sessions where id = $1',
     [current.session_id],
@@ -106,7 +107,8 @@ async function grantRefreshToken(auth: AuthRequest): Promise<Response> {
     // Within the reuse interval, a client that lost the answer to its last refresh (two tabs,
     // a dropped response) gets the token that replaced this one instead of an error.
     // Simplified from GoTrue: only the direct child of the token counts, not a longer chain.
-    const reuseUntil = current.updated_at.getTime() + auth.settings.refresh_token_reuse_interval * 1000
+    const reuseUntil =
+      current.updated_at.getTime() + auth.settings.refresh_token_reuse_interval * 1000
     const { rows: children } = await sql.query<RefreshTokenRow>(
       'select * from auth.refresh_tokens where parent = $1 and revoked = false',
       [current.token],

@@ -52,7 +52,11 @@ export async function handleUpdateUser(auth: AuthRequest): Promise<Response> {
   return jsonResponse(200, await toUserJson(sql, await reloadUser(sql, user.id)))
 }
 
-async function updatePassword(auth: AuthRequest, { user, session }: Authenticated, password: string) {
+async function updatePassword(
+  auth: AuthRequest,
+  { user, session }: Authenticated,
+  password: string,
+) {
   validatePassword(password, auth.settings)
   const nonce = readString(auth.body, 'nonce')
   const isSessionOld =
@@ -65,7 +69,9 @@ async function updatePassword(auth: AuthRequest, { user, session }: Authenticate
   if (nonce) {
     const address = user.email || user.phone || ''
     const hash = await hashToken(address, nonce)
-    if (!isTokenValid(user, 'reauthentication_token', hash, auth.settings.mailer_otp_exp, auth.now)) {
+    if (
+      !isTokenValid(user, 'reauthentication_token', hash, auth.settings.mailer_otp_exp, auth.now)
+    ) {
       throw badRequest('reauthentication_not_valid', 'Requested nonce is invalid')
     }
     await clearToken(auth, user.id, 'reauthentication_token')
@@ -91,7 +97,10 @@ async function updatePassword(auth: AuthRequest, { user, session }: Authenticate
 async function updateEmail(auth: AuthRequest, { user }: Authenticated, email: string) {
   const taken = await findUser(auth.sql, 'email', email)
   if (taken && taken.id !== user.id) {
-    throw unprocessable('email_exists', 'A user with this email address has already been registered')
+    throw unprocessable(
+      'email_exists',
+      'A user with this email address has already been registered',
+    )
   }
   await auth.sql.query(
     `update auth.users set email_change = $2, email_change_confirm_status = 0 where id = $1`,
@@ -163,4 +172,3 @@ export async function handleLogout(auth: AuthRequest): Promise<Response> {
   await writeAuditLog(auth, user, 'logout', { scope })
   return createResponse(204, null)
 }
-

@@ -28,8 +28,13 @@ export function validatePhone(phone: string | undefined): string {
 export function validatePassword(password: string, settings: AuthSettings) {
   const minimum = settings.password_min_length
   if (password.length < minimum) {
-    throw new AuthError(422, 'weak_password', `Password should be at least ${minimum} characters.`, {
-      weak_password: { reasons: ['length'] },
-    })
+    throw new AuthError(
+      422,
+      'weak_password',
+      `Password should be at least ${minimum} characters.`,
+      {
+        weak_password: { reasons: ['length'] },
+      },
+    )
   }
 }

@@ -16,14 +16,7 @@ import { applyEmailChange, applyPhoneChange } from './changes.ts'
 import { reloadUser, type UserRow } from './users.ts'
 
 type VerifyType =
-  | 'signup'
-  | 'invite'
-  | 'magiclink'
-  | 'recovery'
-  | 'email_change'
-  | 'email'
-  | 'sms'
-  | 'phone_change'
+  'signup' | 'invite' | 'magiclink' | 'recovery' | 'email_change' | 'email' | 'sms' | 'phone_change'
 
 const TOKENS: Record<VerifyType, TokenType[]> = {
   signup: ['confirmation_token'],
@@ -141,7 +134,10 @@ async function findByCode(auth: AuthRequest, type: VerifyType, code: string): Pr
   const isPhone = type === 'sms' || type === 'phone_change'
   const address = readString(auth.body, isPhone ? 'phone' : 'email')
   if (!address || !code) {
-    throw badRequest('validation_failed', `Only an ${isPhone ? 'phone' : 'email'} address or token hash should be provided on verify`)
+    throw badRequest(
+      'validation_failed',
+      `Only an ${isPhone ? 'phone' : 'email'} address or token hash should be provided on verify`,
+    )
   }
   const normalized = isPhone ? address.replace(/[\s+\-()]/g, '') : address.toLowerCase()
   const column = type === 'phone_change' ? 'phone_change' : isPhone ? 'phone' : 'lower(email)'
@@ -183,10 +179,9 @@ async function complete(
         : user.email_change_token_current
     const isSecure = auth.settings.mailer_secure_email_change_enabled && Boolean(other)
     if (isSecure && user.email_change_confirm_status === 0) {
-      await auth.sql.query(
-        'update auth.users set email_change_confirm_status = 1 where id = $1',
-        [user.id],
-      )
+      await auth.sql.query('update auth.users set email_change_confirm_status = 1 where id = $1', [
+        user.id,
+      ])
       return { message: EMAIL_CHANGE_HALFWAY }
     }
     await applyEmailChange(auth, user)

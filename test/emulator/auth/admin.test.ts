@@ -88,7 +88,11 @@ describe('admin.getUserById', () => {
     const found = await project.service.auth.admin.getUserById(user.id)
     expect(found.data.user?.email).toBe(user.email)
     const missing = await project.service.auth.admin.getUserById(crypto.randomUUID())
-    expect(missing.error).toMatchObject({ status: 404, code: 'user_not_found', message: 'User not found' })
+    expect(missing.error).toMatchObject({
+      status: 404,
+      code: 'user_not_found',
+      message: 'User not found',
+    })
   })
 })
 
@@ -118,7 +122,12 @@ describe('admin.listUsers', () => {
   test('sends X-Total-Count and a Link header with next and last', async () => {
     const response = await fresh.emulator.fetch(
       `${fresh.emulator.url}/auth/v1/admin/users?page=1&per_page=2`,
-      { headers: { apikey: fresh.emulator.serviceRoleKey, authorization: `Bearer ${fresh.emulator.serviceRoleKey}` } },
+      {
+        headers: {
+          apikey: fresh.emulator.serviceRoleKey,
+          authorization: `Bearer ${fresh.emulator.serviceRoleKey}`,
+        },
+      },
     )
     expect(response.headers.get('x-total-count')).toBe('3')
     expect(response.headers.get('link')).toBe(
@@ -145,8 +154,12 @@ describe('admin.updateUserById', () => {
     const credentials = { email: user.email!, password: 'long enough' }
 
     const banned = await project.service.auth.admin.updateUserById(user.id, { ban_duration: '24h' })
-    expect(new Date(banned.data.user!.banned_until!).getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000)
-    expect((await client.auth.signInWithPassword(credentials)).error).toMatchObject({ code: 'user_banned' })
+    expect(new Date(banned.data.user!.banned_until!).getTime()).toBeGreaterThan(
+      Date.now() + 23 * 3600_000,
+    )
+    expect((await client.auth.signInWithPassword(credentials)).error).toMatchObject({
+      code: 'user_banned',
+    })
 
     await project.service.auth.admin.updateUserById(user.id, { ban_duration: 'none' })
     expect((await client.auth.signInWithPassword(credentials)).error).toBeNull()
@@ -180,7 +193,10 @@ describe('admin.deleteUser', () => {
     expect(data.user?.deleted_at).toEqual(expect.any(String))
 
     const client = createUserClient(project.emulator)
-    const signIn = await client.auth.signInWithPassword({ email: user.email!, password: 'long enough' })
+    const signIn = await client.auth.signInWithPassword({
+      email: user.email!,
+      password: 'long enough',
+    })
     expect(signIn.error).toMatchObject({ code: 'invalid_credentials' })
     const again = await client.auth.signUp({ email: user.email!, password: 'long enough' })
     expect(again.error).toBeNull()

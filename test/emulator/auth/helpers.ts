@@ -44,7 +44,12 @@ export async function callAuth(
   emulator: Emulator,
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  options: {
+    token?: string
+    body?: unknown
+    rawBody?: string
+    headers?: Record<string, string>
+  } = {},
 ) {
   const headers: Record<string, string> = {
     apikey: emulator.anonKey,
@@ -53,7 +58,8 @@ export async function callAuth(
     ...options.headers,
   }
   if (options.token) headers.authorization = `Bearer ${options.token}`
-  const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body))
+  const body =
+    options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body))
   const response = await emulator.fetch(`${emulator.url}/auth/v1${path}`, { method, headers, body })
   const text = await response.text()
   return {

@@ -109,7 +109,10 @@ describe('mfa.challenge and mfa.verify', () => {
     const { data: factor } = await client.auth.mfa.enroll({ factorType: 'totp' })
     const code = currentCode(factor!.totp.secret)
     const wrong = String((Number(code) + 500_000) % 1_000_000).padStart(6, '0')
-    const { error } = await client.auth.mfa.challengeAndVerify({ factorId: factor!.id, code: wrong })
+    const { error } = await client.auth.mfa.challengeAndVerify({
+      factorId: factor!.id,
+      code: wrong,
+    })
     expect(error).toMatchObject({
       status: 422,
       code: 'mfa_verification_failed',
@@ -163,7 +166,10 @@ describe('admin.mfa', () => {
     expect(listed.data?.factors).toEqual([
       expect.objectContaining({ id: factor.id, factor_type: 'totp', status: 'verified' }),
     ])
-    const deleted = await project.service.auth.admin.mfa.deleteFactor({ userId: user.id, id: factor.id })
+    const deleted = await project.service.auth.admin.mfa.deleteFactor({
+      userId: user.id,
+      id: factor.id,
+    })
     expect(deleted.error).toBeNull()
     const after = await project.service.auth.admin.mfa.listFactors({ userId: user.id })
     expect(after.data?.factors).toEqual([])

@@ -125,7 +125,10 @@ describe('verifyOtp', () => {
     const client = createUserClient(project.emulator)
     await client.auth.signInWithOtp({ email })
     const tokenHash = new URL((await latestMessage(email)).link!).searchParams.get('token')!
-    const { data, error } = await client.auth.verifyOtp({ token_hash: tokenHash, type: 'magiclink' })
+    const { data, error } = await client.auth.verifyOtp({
+      token_hash: tokenHash,
+      type: 'magiclink',
+    })
     expect(error).toBeNull()
     expect(data.user?.id).toBe(user.id)
   })
@@ -204,7 +207,9 @@ describe('resetPasswordForEmail', () => {
 
   test('answers an unknown address the same way and sends nothing', async () => {
     const email = uniqueEmail('ghost')
-    const { data, error } = await createUserClient(project.emulator).auth.resetPasswordForEmail(email)
+    const { data, error } = await createUserClient(project.emulator).auth.resetPasswordForEmail(
+      email,
+    )
     expect(error).toBeNull()
     expect(data).toEqual({})
     expect(await readInbox(project.emulator, email)).toEqual([])
@@ -263,7 +268,11 @@ describe('updateUser', () => {
     const email = uniqueEmail()
     const client = createUserClient(project.emulator)
     await client.auth.signUp({ email, password: 'long enough' })
-    await client.auth.verifyOtp({ email, token: (await latestMessage(email)).code!, type: 'signup' })
+    await client.auth.verifyOtp({
+      email,
+      token: (await latestMessage(email)).code!,
+      type: 'signup',
+    })
 
     const newEmail = uniqueEmail('new')
     const { data, error } = await client.auth.updateUser({ email: newEmail })
@@ -308,7 +317,11 @@ describe('updateUser', () => {
       'email_change_new',
     ])
     const { code } = await latestMessage(email)
-    const { data, error } = await client.auth.verifyOtp({ email, token: code!, type: 'email_change' })
+    const { data, error } = await client.auth.verifyOtp({
+      email,
+      token: code!,
+      type: 'email_change',
+    })
     expect(error).toBeNull()
     expect(data.user).toMatchObject({
       id: anonymous.user?.id,
@@ -334,7 +347,11 @@ describe('reauthenticate', () => {
   })
 
   test('errs with reauthentication_needed when the project requires it for old sessions', async () => {
-    await setAuthSetting(project.emulator, 'security_update_password_require_reauthentication', true)
+    await setAuthSetting(
+      project.emulator,
+      'security_update_password_require_reauthentication',
+      true,
+    )
     const { client, user } = await signUp()
     await project.emulator.db.query(
       `update auth.sessions set created_at = now() - interval '2 days' where user_id = $1`,

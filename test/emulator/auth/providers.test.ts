@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { createProject, type Project } from '../../helpers.ts'
-import { callAuth, createUserClient, readClaims, readInbox, setAuthSetting, uniqueEmail } from './helpers.ts'
+import {
+  callAuth,
+  createUserClient,
+  readClaims,
+  readInbox,
+  setAuthSetting,
+  uniqueEmail,
+} from './helpers.ts'
 
 let project: Project
 
@@ -210,7 +217,10 @@ describe('identities', () => {
     expect(fragmentOf(back).access_token).toEqual(expect.any(String))
 
     const { data: listed } = await client.auth.getUserIdentities()
-    expect(listed?.identities.map((identity) => identity.provider).sort()).toEqual(['email', 'google'])
+    expect(listed?.identities.map((identity) => identity.provider).sort()).toEqual([
+      'email',
+      'google',
+    ])
     const google = listed!.identities.find((identity) => identity.provider === 'google')!
     expect((await client.auth.unlinkIdentity(google)).error).toBeNull()
 

@@ -78,7 +78,10 @@ describe('RLS "owner only" notes: select', () => {
 
 describe('RLS "owner only" notes: insert', () => {
   test('a user adds a note owned by themselves (owner defaults to auth.uid())', async () => {
-    const { data, error } = await users.a.client.from('notes').insert({ body: 'second of a' }).select()
+    const { data, error } = await users.a.client
+      .from('notes')
+      .insert({ body: 'second of a' })
+      .select()
     expect(error).toBeNull()
     expect(data).toEqual([expect.objectContaining({ owner: users.a.id, body: 'second of a' })])
   })
@@ -93,7 +96,9 @@ describe('RLS "owner only" notes: insert', () => {
   })
 
   test('anon cannot add a note', async () => {
-    const { error, status } = await project.anon.from('notes').insert({ body: 'anonymous', owner: users.a.id })
+    const { error, status } = await project.anon
+      .from('notes')
+      .insert({ body: 'anonymous', owner: users.a.id })
     expect(status).toBe(401)
     expect(error?.code).toBe('42501')
     expect((await allNotes()).some((note) => note.body === 'anonymous')).toBe(false)

@@ -262,7 +262,10 @@ describe('getUser and getSession', () => {
 describe('refreshSession', () => {
   test('rotates the refresh token and keeps the session', async () => {
     const client = createUserClient(project.emulator)
-    const { data: signUp } = await client.auth.signUp({ email: uniqueEmail(), password: 'long enough' })
+    const { data: signUp } = await client.auth.signUp({
+      email: uniqueEmail(),
+      password: 'long enough',
+    })
     const before = signUp.session!
     const { data, error } = await client.auth.refreshSession()
     expect(error).toBeNull()
@@ -279,7 +282,10 @@ describe('refreshSession', () => {
 
   test('a revoked token reused within the reuse interval gets the token that replaced it', async () => {
     const client = createUserClient(project.emulator)
-    const { data: signUp } = await client.auth.signUp({ email: uniqueEmail(), password: 'long enough' })
+    const { data: signUp } = await client.auth.signUp({
+      email: uniqueEmail(),
+      password: 'long enough',
+    })
     const first = await client.auth.refreshSession()
     const again = await client.auth.refreshSession({ refresh_token: signUp.session!.refresh_token })
     expect(again.error).toBeNull()
@@ -289,17 +295,24 @@ describe('refreshSession', () => {
   test('a revoked token reused after the interval errs and ends the session', async () => {
     await setAuthSetting(project.emulator, 'refresh_token_reuse_interval', 0)
     const client = createUserClient(project.emulator)
-    const { data: signUp } = await client.auth.signUp({ email: uniqueEmail(), password: 'long enough' })
+    const { data: signUp } = await client.auth.signUp({
+      email: uniqueEmail(),
+      password: 'long enough',
+    })
     const rotated = await client.auth.refreshSession()
     await new Promise((resolve) => setTimeout(resolve, 5))
-    const reused = await client.auth.refreshSession({ refresh_token: signUp.session!.refresh_token })
+    const reused = await client.auth.refreshSession({
+      refresh_token: signUp.session!.refresh_token,
+    })
     expect(reused.error).toMatchObject({
       status: 400,
       code: 'refresh_token_already_used',
       message: 'Invalid Refresh Token: Already Used',
     })
     // The whole session is gone, so the token that replaced it no longer works either.
-    const later = await client.auth.refreshSession({ refresh_token: rotated.data.session!.refresh_token })
+    const later = await client.auth.refreshSession({
+      refresh_token: rotated.data.session!.refresh_token,
+    })
     expect(later.error).toMatchObject({ code: 'refresh_token_not_found' })
   })
 
@@ -360,12 +373,18 @@ describe('signOut', () => {
   test('local ends only this session, others ends all but this one', async () => {
     const { first, second, firstToken, secondToken } = await signInTwice(uniqueEmail())
     await second.auth.signOut({ scope: 'others' })
-    expect((await callAuth(project.emulator, 'GET', '/user', { token: firstToken })).status).toBe(403)
-    expect((await callAuth(project.emulator, 'GET', '/user', { token: secondToken })).status).toBe(200)
+    expect((await callAuth(project.emulator, 'GET', '/user', { token: firstToken })).status).toBe(
+      403,
+    )
+    expect((await callAuth(project.emulator, 'GET', '/user', { token: secondToken })).status).toBe(
+      200,
+    )
     expect((await second.auth.getSession()).data.session).not.toBeNull()
 
     await second.auth.signOut({ scope: 'local' })
-    expect((await callAuth(project.emulator, 'GET', '/user', { token: secondToken })).status).toBe(403)
+    expect((await callAuth(project.emulator, 'GET', '/user', { token: secondToken })).status).toBe(
+      403,
+    )
     expect((await first.auth.getSession()).data.session).not.toBeNull()
   })
 })

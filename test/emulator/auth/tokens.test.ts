@@ -77,7 +77,10 @@ describe('a tampered or expired access token', () => {
   })
 
   test('the REST layer answers a forged token with 401 PGRST301', async () => {
-    const forged = await resign({ role: 'service_role' }, 'another-secret-that-is-at-least-32-characters')
+    const forged = await resign(
+      { role: 'service_role' },
+      'another-secret-that-is-at-least-32-characters',
+    )
     const { error, status } = await restClientWith(forged).from('pages').select()
     expect(status).toBe(401)
     expect(error?.code).toBe('PGRST301')
@@ -94,7 +97,10 @@ describe('requests without a usable user token', () => {
   test('/user without Authorization errs with no_authorization (401)', async () => {
     const { status, body } = await callAuth(project.emulator, 'GET', '/user')
     expect(status).toBe(401)
-    expect(body).toEqual({ code: 'no_authorization', message: 'This endpoint requires a valid Bearer token' })
+    expect(body).toEqual({
+      code: 'no_authorization',
+      message: 'This endpoint requires a valid Bearer token',
+    })
   })
 
   test('/user with the anon key errs with bad_jwt: the key has no sub', async () => {
@@ -120,10 +126,19 @@ describe('requests without a usable user token', () => {
 describe('bad requests', () => {
   test('a body that is not JSON, or not an object, is a 400 bad_json', async () => {
     for (const rawBody of ['{"email": ', '[]', '"text"', 'null']) {
-      const { status, body } = await callAuth(project.emulator, 'POST', '/token?grant_type=password', {
+      const { status, body } = await callAuth(
+        project.emulator,
+        'POST',
+        '/token?grant_type=password',
+        {
+          rawBody,
+        },
+      )
+      expect({ rawBody, status, code: body.code }).toEqual({
         rawBody,
+        status: 400,
+        code: 'bad_json',
       })
-      expect({ rawBody, status, code: body.code }).toEqual({ rawBody, status: 400, code: 'bad_json' })
     }
   })
 
@@ -176,11 +191,15 @@ describe('bad requests', () => {
 })
 
 describe('emulator gaps (Not yet)', () => {
-  test.todo('Not yet: passkeys, the OAuth 2.1 server, custom providers, the SSO and audit admin APIs, SAML metadata and JWKS')
+  test.todo(
+    'Not yet: passkeys, the OAuth 2.1 server, custom providers, the SSO and audit admin APIs, SAML metadata and JWKS',
+  )
   test.todo('Not yet: Web3 (Ethereum and Solana wallet) sign-in')
   test.todo('Not yet: phone and WebAuthn MFA factors')
   test.todo('Not yet: SSO providers registered through the admin API')
-  test.todo("Not yet: GoTrue's exact obfuscation of a soft-deleted user's email, phone and identities")
+  test.todo(
+    "Not yet: GoTrue's exact obfuscation of a soft-deleted user's email, phone and identities",
+  )
   test.todo("Not yet: GoTrue's redirect allow list")
   test.todo("Not yet: GoTrue's limit of one email per address per 60 seconds")
   test.todo('Not yet: bcrypt password hashes written by seed scripts')
