@@ -39,3 +39,11 @@ export function renderField(alias: string, field: FieldRef, params: SqlParams): 
   }
   return sql
 }
+
+/**
+ * A readable alias that stays unique: Postgres truncates identifiers to 63 bytes, which could
+ * make two long aliases collide, so the readable part is cut before the distinguishing number.
+ */
+export function makeAlias(base: string, counter: number): string {
+  return `${base.slice(0, 40)}_${counter}`
+}

@@ -1,6 +1,6 @@
 /** The condition that ties an embedded row to its parent row, directly or via a join table. */
 import type { Relationship } from './embed.ts'
-import { quoteIdent, quoteQualified } from './sql-fragments.ts'
+import { makeAlias, quoteIdent, quoteQualified } from './sql-fragments.ts'
 import type { LevelContext } from './sql-level.ts'
 
 /** How a target row meets its parent row: equal key columns, or through the join table. */
@@ -20,7 +20,7 @@ export function buildJoinCondition(
   }
 
   context.counter += 1
-  const join = quoteIdent(`${junction.relation.name}_${context.counter}`)
+  const join = quoteIdent(makeAlias(junction.relation.name, context.counter))
   const conditions = [
     ...junction.toParent.map(({ left, right }) => `${join}.${quoteIdent(right)} = ${parent}.${quoteIdent(left)}`),
     ...junction.toTarget.map(({ left, right }) => `${join}.${quoteIdent(right)} = ${child}.${quoteIdent(left)}`),

@@ -11,7 +11,7 @@ import type { Relation, SchemaCache } from './schema-cache.ts'
 import { buildWhere } from './sql-filter.ts'
 import { buildJoinCondition } from './sql-join.ts'
 import { buildOrder } from './sql-order.ts'
-import { quoteIdent, quoteQualified, renderField, type SqlParams } from './sql-fragments.ts'
+import { makeAlias, quoteIdent, quoteQualified, renderField, type SqlParams } from './sql-fragments.ts'
 
 export interface LevelContext {
   cache: SchemaCache
@@ -105,8 +105,8 @@ function addEmbed(
   const pathKey = path.join('.')
   context.usedPaths.add(pathKey)
   context.counter += 1
-  const childAlias = `${target.name}_${context.counter}`
-  const lateral = `${parent.relation.name}_${name}_${context.counter}`
+  const childAlias = makeAlias(target.name, context.counter)
+  const lateral = makeAlias(`${parent.relation.name}_${name}`, context.counter)
   const modifiers = context.embedded.get(pathKey) ?? { conditions: [], order: [], limit: null, offset: null }
 
   const child = buildSelectLevel(context, {

@@ -6,7 +6,7 @@ import { isToOne, type Relationship } from './embed.ts'
 import { RestError } from './errors.ts'
 import type { FieldRef, OrderTerm } from './query-ast.ts'
 import type { Relation } from './schema-cache.ts'
-import { quoteIdent, quoteQualified, renderField } from './sql-fragments.ts'
+import { makeAlias, quoteIdent, quoteQualified, renderField } from './sql-fragments.ts'
 import { buildJoinCondition } from './sql-join.ts'
 import type { EmbedJoin, LevelContext } from './sql-level.ts'
 
@@ -54,7 +54,7 @@ function buildRelatedColumn(
 ): string {
   const { target } = relationship
   context.counter += 1
-  const alias = `${target.name}_${context.counter}`
+  const alias = makeAlias(target.name, context.counter)
   const join = buildJoinCondition(context, relationship, parentAlias, alias)
   const column = renderField(alias, field, context.params)
   const table = quoteQualified(target.schema, target.name)

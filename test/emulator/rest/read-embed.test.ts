@@ -266,6 +266,22 @@ describe('GET with embedded resources', () => {
     expect(data).toEqual([{ id: 2, sender: { name: 'Grace', profiles: { bio: 'navy' } } }])
   })
 
+  test('aliases stay distinct for tables with names near the 63-byte limit', async () => {
+    const parent = 'a_parent_table_whose_name_is_long_enough_to_reach_the_limit_xx'
+    const child = 'a_child_table_whose_name_is_also_long_enough_to_reach_the_limit'
+    await project.emulator.db.exec(`
+      create table ${parent} (id int primary key);
+      create table ${child} (id int primary key, first_id int references ${parent}, second_id int references ${parent});
+      insert into ${parent} values (1), (2);
+      insert into ${child} values (1, 1, 2);
+    `)
+    const { data, error } = await project.anon
+      .from(child)
+      .select(`id, first:${parent}!first_id(id), second:${parent}!second_id(id)`)
+    expect(error).toBeNull()
+    expect(data).toEqual([{ id: 1, first: { id: 1 }, second: { id: 2 } }])
+  })
+
   test('row level security applies to embedded rows', async () => {
     const { data } = await project.anon.from('countries').select('name, secrets(note)').eq('id', 1)
     expect(data).toEqual([{ name: 'France', secrets: [{ note: 'shown' }] }])
