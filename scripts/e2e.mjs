@@ -54,16 +54,25 @@ const baseUrl = `http://${HOST}:${port}`
 const preview = spawn('node_modules/.bin/astro', ['preview', '--host', HOST, '--port', String(port)], {
   stdio: ['ignore', 'ignore', 'inherit'],
 })
+let tests = null
+// Stopped from outside (Ctrl+C, a time limit): stop the server too.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    tests?.kill()
+    preview.kill()
+    process.exit(1)
+  })
+}
 let status = 1
 try {
   await waitForServer(`${baseUrl}/`, preview)
   const extra = process.argv.slice(2).filter((arg) => arg !== '--build')
-  const tests = spawnSync(
-    'node_modules/.bin/vitest',
-    ['run', '--config', 'e2e/vitest.config.ts', ...extra],
-    { stdio: 'inherit', env: { ...process.env, E2E_BASE_URL: baseUrl } },
-  )
-  status = tests.status ?? 1
+  // Asynchronously, so that a signal can still stop the server while the tests run.
+  tests = spawn('node_modules/.bin/vitest', ['run', '--config', 'e2e/vitest.config.ts', ...extra], {
+    stdio: 'inherit',
+    env: { ...process.env, E2E_BASE_URL: baseUrl },
+  })
+  status = await new Promise((resolve) => tests.on('exit', (code) => resolve(code ?? 1)))
 } finally {
   preview.kill()
 }

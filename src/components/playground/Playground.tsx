@@ -14,6 +14,8 @@ export interface PlaygroundExample {
   title: string
   code: string
   python?: string
+  /** The lesson expects this example to end with an error (it shows one on purpose). */
+  expectsError?: boolean
 }
 
 export interface PlaygroundProps {
@@ -53,6 +55,7 @@ export default function Playground({ examples, dataset, js, python }: Playground
       className="sb-playground not-content"
       data-run-count={state.runCount}
       data-run-status={state.run.status}
+      data-expects-error={example.expectsError ? 'true' : 'false'}
       onKeyDown={(event) => {
         // Ctrl/Cmd+Enter runs from anywhere in the playground, not only inside the editor.
         if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !event.defaultPrevented) {
