@@ -70,6 +70,14 @@ $$;
 revoke execute on function public.set_confirm_email(boolean) from public, anon, authenticated;
 grant execute on function public.set_confirm_email(boolean) to service_role;
 
+-- Likewise for Authentication > Sign In / Providers > Phone > "Confirm phone".
+create function public.set_confirm_phone(enabled boolean) returns void
+language sql security definer set search_path = '' as $$
+  update auth.sandbase_config set sms_autoconfirm = not enabled where id;
+$$;
+revoke execute on function public.set_confirm_phone(boolean) from public, anon, authenticated;
+grant execute on function public.set_confirm_phone(boolean) to service_role;
+
 -- Two users who signed up with a password and confirmed their email; Ada also confirmed a
 -- phone number. Their passwords are lovelace-1815 and hopper-1906, stored as Sandbase's
 -- PBKDF2 hashes (GoTrue stores bcrypt hashes in the same column).

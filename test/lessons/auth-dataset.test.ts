@@ -99,4 +99,16 @@ describe('auth dataset', () => {
     expect(data.session).toBeNull()
     expect(data.user?.email).toBe('linus@example.com')
   })
+
+  test('only the service role may switch phone confirmation', async () => {
+    const denied = await project.anon.rpc('set_confirm_phone', { enabled: true })
+    expect(denied.error?.code).toBe('42501')
+
+    await project.service.rpc('set_confirm_phone', { enabled: true })
+    const { data } = await createBrowserClient().auth.signUp({
+      phone: '+15550100099',
+      password: 'long enough',
+    })
+    expect(data.session).toBeNull()
+  })
 })
