@@ -6,7 +6,7 @@ import { createResponse, jsonResponse } from '../http.ts'
 import type { AuthRequest } from './context.ts'
 import { readObject, readString } from './context.ts'
 import { hashPassword, hashToken, verifyPassword } from './crypto.ts'
-import { badRequest, unprocessable } from './errors.ts'
+import { AuthError, badRequest, unprocessable } from './errors.ts'
 import { requireUser, type Authenticated } from './guards.ts'
 import { clearToken, isTokenValid, sendEmail, sendSms } from './one-time-tokens.ts'
 import { createFlowState, readChallenge } from './pkce.ts'
@@ -31,6 +31,7 @@ export async function handleUpdateUser(auth: AuthRequest): Promise<Response> {
   const email = readString(body, 'email')
   const phone = readString(body, 'phone')
 
+  await checkSensitiveChange(auth, signedIn, { password, email, phone })
   if (data) {
     // GoTrue merges key by key; a key set to null is removed.
     await sql.query(
@@ -107,7 +108,9 @@ async function updateEmail(auth: AuthRequest, { user }: Authenticated, email: st
     [user.id, email],
   )
   const pending = await reloadUser(auth.sql, user.id)
-  if (auth.settings.mailer_autoconfirm) {
+  // Only an anonymous user skips the confirmation, much like signing up; a permanent user
+  // always confirms a new address, whatever the autoconfirm setting.
+  if (user.is_anonymous && auth.settings.mailer_autoconfirm) {
     await applyEmailChange(auth, pending)
     return
   }
@@ -133,6 +136,42 @@ async function updatePhone(auth: AuthRequest, { user }: Authenticated, phone: st
     return
   }
   await sendSms(auth, pending, 'phone_change', phone)
+}
+
+/** GoTrue's guards on changing a password, email or phone, before anything is written. */
+async function checkSensitiveChange(
+  auth: AuthRequest,
+  { user, session }: Authenticated,
+  change: { password?: string; email?: string; phone?: string },
+) {
+  const isChangingEmail = Boolean(change.email) && change.email?.toLowerCase() !== user.email
+  const isChangingPhone = Boolean(change.phone)
+  const isChangingPassword = Boolean(change.password)
+  if (!isChangingEmail && !isChangingPhone && !isChangingPassword) return
+
+  const { rows } = await auth.sql.query(
+    `select 1 from auth.mfa_factors where user_id = $1 and status = 'verified' limit 1`,
+    [user.id],
+  )
+  if (rows.length && session?.aal !== 'aal2' && session?.aal !== 'aal3') {
+    throw new AuthError(
+      401,
+      'insufficient_aal',
+      'AAL2 session is required to update email or password when MFA is enabled.',
+    )
+  }
+  if (user.is_anonymous && isChangingPassword && !change.email && !change.phone) {
+    throw unprocessable(
+      'validation_failed',
+      'Updating password of an anonymous user without an email or phone is not allowed',
+    )
+  }
+  if (user.is_sso_user) {
+    throw unprocessable(
+      'user_sso_managed',
+      'Updating email, phone, password of a SSO account only possible via SSO',
+    )
+  }
 }
 
 /** Handles `GET /reauthenticate`: sends a nonce to the user's email, or else their phone. */

@@ -150,6 +150,8 @@ describe('mfa.unenroll', () => {
     expect(refused.error).toMatchObject({ status: 422, code: 'insufficient_aal' })
     const enrollMore = await weak.auth.mfa.enroll({ factorType: 'totp', friendlyName: 'second' })
     expect(enrollMore.error).toMatchObject({ status: 422, code: 'insufficient_aal' })
+    const newPassword = await weak.auth.updateUser({ password: 'a new password' })
+    expect(newPassword.error).toMatchObject({ status: 401, code: 'insufficient_aal' })
 
     const { data, error } = await client.auth.mfa.unenroll({ factorId: factor.id })
     expect(error).toBeNull()

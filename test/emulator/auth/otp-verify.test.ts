@@ -255,12 +255,29 @@ describe('updateUser', () => {
     expect(weak.error).toMatchObject({ status: 422, code: 'weak_password' })
   })
 
-  test('changes the email at once when confirmations are off', async () => {
-    const { client } = await signUp()
-    const email = uniqueEmail('moved')
+  test('with confirmations off a permanent user still confirms a new email', async () => {
+    const { client, email } = await signUp()
+    const newEmail = uniqueEmail('moved')
+    const { data, error } = await client.auth.updateUser({ email: newEmail })
+    expect(error).toBeNull()
+    expect(data.user).toMatchObject({ email, new_email: newEmail })
+    expect((await latestMessage(newEmail)).kind).toBe('email_change_new')
+  })
+
+  test('with confirmations off an anonymous user gets the email at once', async () => {
+    const client = createUserClient(project.emulator)
+    await client.auth.signInAnonymously()
+    const email = uniqueEmail('anon')
     const { data, error } = await client.auth.updateUser({ email })
     expect(error).toBeNull()
-    expect(data.user?.email).toBe(email)
+    expect(data.user).toMatchObject({ email, is_anonymous: false })
+  })
+
+  test('an anonymous user cannot set only a password', async () => {
+    const client = createUserClient(project.emulator)
+    await client.auth.signInAnonymously()
+    const { error } = await client.auth.updateUser({ password: 'long enough' })
+    expect(error).toMatchObject({ status: 422, code: 'validation_failed' })
   })
 
   test('with confirmations on, asks both addresses and changes after both confirm', async () => {
