@@ -17,18 +17,12 @@ const LESSONS_DIR = join(import.meta.dirname, '../../content/lessons')
  * Examples whose REST feature has not landed yet: reported as todo instead of run. Shrink
  * this list as the read and write paths grow; it should end up empty.
  */
-const AWAITING_REST_FEATURES = new Set<string>([
-  'database/rpc: Without arguments',
-  'database/rpc: With arguments',
-  'database/rpc: Filter the rows a function returns',
-  'database/rpc: Count the rows, fetch none',
-  'database/rpc: A read-only call with GET',
-  'database/rpc: A function that writes',
-  'database/rpc: Writing in a read-only call fails',
-])
+const AWAITING_REST_FEATURES = new Set<string>([])
 
 // `SANDBASE_RUN_AWAITING=1 npx vitest run test/lessons` shows which awaited ones pass now.
 const RUN_AWAITING = Boolean(process.env.SANDBASE_RUN_AWAITING)
+
+const READ_METHODS = ['GET', 'HEAD', 'OPTIONS']
 
 interface LessonFile {
   /** `<section>/<method>`, from the file's path. */
@@ -71,11 +65,15 @@ for (const { name, lesson } of lessonFiles) {
 
   describe(name, () => {
     let emulator: Emulator
-    // A reset costs a reboot from the snapshot, so only examples after the first pay it.
-    let isPristine = true
+    // A reset costs a reboot from the snapshot, so it follows only examples that sent a
+    // request able to change something: anything but GET, HEAD and OPTIONS.
+    let isDirty = false
 
     beforeAll(async () => {
       emulator = await createEmulator({ dataset: lesson.dataset })
+      emulator.trace.subscribe((event) => {
+        if (event.type === 'http-request' && !READ_METHODS.includes(event.method)) isDirty = true
+      })
     })
     afterAll(() => emulator?.close())
 
@@ -87,8 +85,8 @@ for (const { name, lesson } of lessonFiles) {
       }
 
       test(testName, async () => {
-        if (!isPristine) await emulator.reset()
-        isPristine = false
+        if (isDirty) await emulator.reset()
+        isDirty = false
         const outcome = await runExampleInNode(emulator, example.code)
         const result = matchExpectation(outcome, example.expect)
         if (!result.ok) expect.fail(`${result.message}\nlogged: ${JSON.stringify(outcome.logs)}`)
