@@ -25,13 +25,11 @@ export interface PlaygroundProps {
   python?: string
 }
 
-// One runner (and one emulator Worker) per page, shared by the island's renders.
-let pageRunner: Runner | null = null
-
 /** Renders the playground for a lesson's examples. */
 export default function Playground({ examples, dataset, js, python }: PlaygroundProps) {
-  pageRunner ??= createRunner(dataset)
-  const runner = pageRunner
+  // One runner, and so one emulator Worker, for the island's lifetime; it starts no Worker
+  // until boot(), so rendering on the server is harmless.
+  const [runner] = useState<Runner>(() => createRunner(dataset))
   const state = useSyncExternalStore(runner.subscribe, runner.getState, runner.getState)
   const [tab, setTab] = useState(0)
   const [codes, setCodes] = useState(() => examples.map(({ code }) => code))
