@@ -33,7 +33,9 @@ export interface Browser {
 }
 
 /** Launches Chromium with a fresh user-data-dir, removed again on close. */
-export async function launchBrowser(options: { colorScheme?: 'light' | 'dark' } = {}): Promise<Browser> {
+export async function launchBrowser(
+  options: { colorScheme?: 'light' | 'dark' } = {},
+): Promise<Browser> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'sandbase-e2e-'))
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,

@@ -9,7 +9,8 @@ function findLessonPaths(dir = 'dist/lessons'): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name)
     if (entry.isDirectory()) return findLessonPaths(path)
-    const isPlayground = entry.name === 'index.html' && readFileSync(path, 'utf8').includes('sb-playground')
+    const isPlayground =
+      entry.name === 'index.html' && readFileSync(path, 'utf8').includes('sb-playground')
     return isPlayground ? [`/${dir.replace(/^dist\//, '')}/`] : []
   })
 }
@@ -20,7 +21,8 @@ function pickLessons(paths: string[]): string[] {
   if (process.env.E2E_ALL_LESSONS === '1') return paths
   const chapterOf = (path: string) => path.split('/')[2]
   return paths.filter(
-    (path, i) => chapterOf(path) === 'database' || chapterOf(paths[i - 1] ?? '') !== chapterOf(path),
+    (path, i) =>
+      chapterOf(path) === 'database' || chapterOf(paths[i - 1] ?? '') !== chapterOf(path),
   )
 }
 
@@ -34,21 +36,24 @@ afterAll(() => browser?.close())
 // example also runs in a real browser, ending the way the lesson says (cleanly, or with its
 // expected error). Only the first, to keep the suite within minutes.
 describe('lessons in the browser', () => {
-  test.each(pickLessons(findLessonPaths().sort()))('%s: the first example runs to its end', async (path) => {
-    const page = await browser.context.newPage()
-    try {
-      await page.goto(new URL(path, getBaseUrl()).href)
-      await page.getByText(/^Ready:/).waitFor({ timeout: BOOT_TIMEOUT_MS })
-      const playground = page.locator('.sb-playground')
-      await page.getByRole('button', { name: 'Run', exact: true }).click()
-      await waitForRunEnd(page, 1)
+  test.each(pickLessons(findLessonPaths().sort()))(
+    '%s: the first example runs to its end',
+    async (path) => {
+      const page = await browser.context.newPage()
+      try {
+        await page.goto(new URL(path, getBaseUrl()).href)
+        await page.getByText(/^Ready:/).waitFor({ timeout: BOOT_TIMEOUT_MS })
+        const playground = page.locator('.sb-playground')
+        await page.getByRole('button', { name: 'Run', exact: true }).click()
+        await waitForRunEnd(page, 1)
 
-      const status = await playground.getAttribute('data-run-status')
-      const expectsError = (await playground.getAttribute('data-expects-error')) === 'true'
-      const console = await page.getByRole('region', { name: 'Console', exact: true }).innerText()
-      expect({ status, console }).toMatchObject({ status: expectsError ? 'failed' : 'done' })
-    } finally {
-      await page.close()
-    }
-  })
+        const status = await playground.getAttribute('data-run-status')
+        const expectsError = (await playground.getAttribute('data-expects-error')) === 'true'
+        const console = await page.getByRole('region', { name: 'Console', exact: true }).innerText()
+        expect({ status, console }).toMatchObject({ status: expectsError ? 'failed' : 'done' })
+      } finally {
+        await page.close()
+      }
+    },
+  )
 })

@@ -118,7 +118,9 @@ while (true) {}`)
   test('session: a sign-up lasts across Runs until Reset', async () => {
     const GET_SESSION = `const { data } = await supabase.auth.getSession()
 console.log(data.session?.user.email ?? 'no session')`
-    await lesson.setCode(`await supabase.auth.signUp({ email: 'ana@example.com', password: 'a-long-password-1' })`)
+    await lesson.setCode(
+      `await supabase.auth.signUp({ email: 'ana@example.com', password: 'a-long-password-1' })`,
+    )
     await lesson.run()
 
     await lesson.setCode(GET_SESSION)

@@ -20,7 +20,10 @@ async function buildSnapshots(names: string[]): Promise<void> {
 
   for (const name of names) {
     const target = new URL(`${name}.tar.gz`, OUT_DIR)
-    const inputs = [emulatorChanged, name === 'empty' ? 0 : await changedAt(new URL(`${name}.sql`, DATASETS_DIR))]
+    const inputs = [
+      emulatorChanged,
+      name === 'empty' ? 0 : await changedAt(new URL(`${name}.sql`, DATASETS_DIR)),
+    ]
     if (!isForced && (await changedAt(target)) > Math.max(...inputs)) {
       process.stdout.write(`snapshot ${name}: up to date\n`)
       continue
@@ -30,20 +33,27 @@ async function buildSnapshots(names: string[]): Promise<void> {
     const snapshot = await buildSnapshot(name === 'empty' ? undefined : name)
     await writeFile(target, new Uint8Array(await snapshot.arrayBuffer()))
     const kb = Math.round(snapshot.size / 1024)
-    process.stdout.write(`snapshot ${name}: ${kb} KB in ${Math.round(performance.now() - started)} ms\n`)
+    process.stdout.write(
+      `snapshot ${name}: ${kb} KB in ${Math.round(performance.now() - started)} ms\n`,
+    )
   }
 }
 
 /** When a file last changed, in ms; 0 when it does not exist. */
 async function changedAt(file: URL): Promise<number> {
-  return stat(file).then(({ mtimeMs }) => mtimeMs, () => 0)
+  return stat(file).then(
+    ({ mtimeMs }) => mtimeMs,
+    () => 0,
+  )
 }
 
 /** The latest change to any file under `dir`. */
 async function newestChange(dir: URL): Promise<number> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true })
   const files = entries.filter((entry) => entry.isFile())
-  const times = await Promise.all(files.map((entry) => changedAt(new URL(`file://${entry.parentPath}/${entry.name}`))))
+  const times = await Promise.all(
+    files.map((entry) => changedAt(new URL(`file://${entry.parentPath}/${entry.name}`))),
+  )
   return Math.max(0, ...times)
 }
 

@@ -51,9 +51,13 @@ if (process.argv.includes('--build') || builtAt < Math.max(...SOURCES.map(newest
 
 const port = await findFreePort()
 const baseUrl = `http://${HOST}:${port}`
-const preview = spawn('node_modules/.bin/astro', ['preview', '--host', HOST, '--port', String(port)], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-})
+const preview = spawn(
+  'node_modules/.bin/astro',
+  ['preview', '--host', HOST, '--port', String(port)],
+  {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  },
+)
 let tests = null
 // Stopped from outside (Ctrl+C, a time limit): stop the server too.
 for (const signal of ['SIGINT', 'SIGTERM']) {

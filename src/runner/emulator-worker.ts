@@ -114,6 +114,10 @@ async function answerFetch(port: MessagePort, request: BridgeRequest): Promise<v
     }
     port.postMessage(answer, answer.body ? [answer.body] : [])
   } catch (error) {
-    port.postMessage({ type: 'fetch-error', id, error: serializeError(error) } satisfies BridgeResponse)
+    port.postMessage({
+      type: 'fetch-error',
+      id,
+      error: serializeError(error),
+    } satisfies BridgeResponse)
   }
 }

@@ -4,7 +4,14 @@
  * fresh user Worker per Run, and turns their messages into one observable state.
  */
 import { loadCompiler, compile } from './compiler.ts'
-import type { BootStep, FromEmulator, FromUser, SerializedError, ToEmulator, ToUser } from './protocol.ts'
+import type {
+  BootStep,
+  FromEmulator,
+  FromUser,
+  SerializedError,
+  ToEmulator,
+  ToUser,
+} from './protocol.ts'
 import type { TraceEvent } from '../emulator/index.ts'
 import { addConsoleLine, addTraceEvent, createRun, endRun, type Run } from './timeline.ts'
 
@@ -144,10 +151,14 @@ export function createRunner(dataset: string): Runner {
 
     const compiled = await compile(source).catch((error: Error) => ({
       ok: false as const,
-      problems: [{ message: `The compiler failed to load: ${error.message}`, line: null, column: null }],
+      problems: [
+        { message: `The compiler failed to load: ${error.message}`, line: null, column: null },
+      ],
     }))
     if (!compiled.ok) {
-      updateRun((run) => addConsoleLine(run, { kind: 'compile-error', problems: compiled.problems }))
+      updateRun((run) =>
+        addConsoleLine(run, { kind: 'compile-error', problems: compiled.problems }),
+      )
       updateRun((run) => endRun(run, 'failed', performance.now() - started))
       return
     }
@@ -167,7 +178,9 @@ export function createRunner(dataset: string): Runner {
 
     const timer = setTimeout(() => {
       finish(worker, 'stopped')
-      updateRun((run) => addConsoleLine(run, { kind: 'stopped', seconds: RUN_TIME_LIMIT_MS / 1000 }))
+      updateRun((run) =>
+        addConsoleLine(run, { kind: 'stopped', seconds: RUN_TIME_LIMIT_MS / 1000 }),
+      )
     }, RUN_TIME_LIMIT_MS)
     current = { worker, timer, started }
     updateRun((run) => ({ ...run, status: 'running' }))
@@ -273,7 +286,8 @@ export function createRunner(dataset: string): Runner {
       resets.set(id, resolve)
       postToEmulator({ type: 'reset', id })
     })
-    if (error) updateRun((run) => addConsoleLine(run, { kind: 'emulator-error', message: error.message }))
+    if (error)
+      updateRun((run) => addConsoleLine(run, { kind: 'emulator-error', message: error.message }))
   }
 
   return {

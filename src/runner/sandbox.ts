@@ -14,7 +14,8 @@ export function lockNetwork(bridgeFetch: typeof fetch): void {
   for (const target of targets) {
     if (Object.hasOwn(target, 'fetch')) define(target, 'fetch', bridgeFetch)
     for (const name of BLOCKED) if (Object.hasOwn(target, name)) define(target, name, blocked(name))
-    if (Object.hasOwn(target, 'importScripts')) define(target, 'importScripts', blocked('importScripts'))
+    if (Object.hasOwn(target, 'importScripts'))
+      define(target, 'importScripts', blocked('importScripts'))
     // Clients the reader creates open their realtime socket to the emulator too.
     if (Object.hasOwn(target, 'WebSocket')) define(target, 'WebSocket', EmulatorSocket)
   }

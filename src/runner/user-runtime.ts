@@ -12,7 +12,10 @@ export function createCapturingConsole(postConsole: PostConsole): Console {
   const send =
     (level: ConsoleLevel) =>
     (...args: unknown[]) =>
-      postConsole(level, args.map((arg) => toLogged(arg)))
+      postConsole(
+        level,
+        args.map((arg) => toLogged(arg)),
+      )
   const log = send('log')
 
   // Not yet: console.group, console.time and console.count formatting; they log plainly.

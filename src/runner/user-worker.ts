@@ -32,7 +32,9 @@ scope.onmessage = ({ data }: MessageEvent<ToUser>) => {
       prepare(data)
       return post({ type: 'ready' })
     case 'start':
-      runModule(data.code).catch((error) => post({ type: 'uncaught', error: serializeError(error) }))
+      runModule(data.code).catch((error) =>
+        post({ type: 'uncaught', error: serializeError(error) }),
+      )
       return
   }
 }
@@ -64,7 +66,11 @@ function prepare(message: Extract<ToUser, { type: 'prepare' }>): void {
   })
   const console = createCapturingConsole((level, args) => post({ type: 'console', level, args }))
   // Server-side examples read the project's URL and keys from `process.env`.
-  const env = { SUPABASE_URL: url, SUPABASE_ANON_KEY: anonKey, SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey }
+  const env = {
+    SUPABASE_URL: url,
+    SUPABASE_ANON_KEY: anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
+  }
   Object.assign(globalThis, {
     [RUNTIME_GLOBAL]: { modules: { '@supabase/supabase-js': sdk }, supabase, console, env },
   })

@@ -18,7 +18,8 @@ export function InboxPane({ messages }: { messages: InboxMessage[] }) {
             {message.type === 'email' ? (
               <>
                 <p className="sb-entry-title">
-                  <strong>{message.subject}</strong> <span className="sb-meta">to {message.to}</span>
+                  <strong>{message.subject}</strong>{' '}
+                  <span className="sb-meta">to {message.to}</span>
                 </p>
                 <pre className="sb-log">{message.text}</pre>
                 {message.code && (

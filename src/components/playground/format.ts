@@ -25,7 +25,9 @@ export const RESPONSE_HEADERS = [
 /** The headers of `headers` listed in `names`, with keys and tokens shortened. */
 export function pickHeaders(headers: Record<string, string>, names: string[]): [string, string][] {
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]))
-  return names.filter((name) => name in lower).map((name) => [name, shortenSecret(name, lower[name])])
+  return names
+    .filter((name) => name in lower)
+    .map((name) => [name, shortenSecret(name, lower[name])])
 }
 
 function shortenSecret(name: string, value: string): string {
@@ -110,7 +112,11 @@ export function formatLogged(value: Logged, indent = ''): string {
         formatList(
           '{',
           '}',
-          value.entries.map(([key, item]) => (inner: string) => `${formatKey(key)}: ${formatLogged(item, inner)}`),
+          value.entries.map(
+            ([key, item]) =>
+              (inner: string) =>
+                `${formatKey(key)}: ${formatLogged(item, inner)}`,
+          ),
           value.omitted,
           indent,
         )
@@ -140,7 +146,9 @@ function formatList(
 /** Prints an error as `Name: message` followed by its code and other fields. */
 export function formatError(error: SerializedError, indent = ''): string {
   const fields: [string, Logged][] = [
-    ...(error.code !== undefined ? [['code', { kind: 'string', value: error.code }] as [string, Logged]] : []),
+    ...(error.code !== undefined
+      ? [['code', { kind: 'string', value: error.code }] as [string, Logged]]
+      : []),
     ...Object.entries(error.fields ?? {}),
   ]
   const head = `${error.name}: ${error.message}`

@@ -133,7 +133,8 @@ export function SqlPane({ run }: { run: Run }) {
               </p>
               {statement.error && (
                 <p className="sb-error">
-                  {statement.error.code && <code>{statement.error.code}</code>} {statement.error.message}
+                  {statement.error.code && <code>{statement.error.code}</code>}{' '}
+                  {statement.error.message}
                 </p>
               )}
             </div>
@@ -193,11 +194,7 @@ function ConsoleRow({ line }: { line: ConsoleLine }) {
     // Not yet: the line of a runtime error in the reader's code; the compiled module has no
     // source map, so only the error's name, message and fields are shown.
     case 'uncaught':
-      return (
-        <pre className="sb-log sb-log-error">
-          Uncaught {formatError(line.error)}
-        </pre>
-      )
+      return <pre className="sb-log sb-log-error">Uncaught {formatError(line.error)}</pre>
     case 'compile-error':
       return line.problems.map((problem, i) => (
         <pre key={i} className="sb-log sb-log-error">
