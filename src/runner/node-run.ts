@@ -70,12 +70,12 @@ async function runNow(emulator: Emulator, source: string, timeoutMs: number) {
   // A unique trailing comment makes each run a new module URL; Node caches modules by URL.
   const code = `${compiled.code}\n//# sandbase-run=${++runCount}\n`
   const url = `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`
-  // Not yet: a synchronous endless loop blocks the process; only a run that keeps awaiting
-  // is abandoned after the time limit (the page stops both by terminating its Worker).
   // As in the page, where the user Worker's only network is the emulator bridge, a plain
   // fetch() in the example (an emailed link, the stand-in provider) reaches the emulator.
   const nodeFetch = globalThis.fetch
   globalThis.fetch = emulator.fetch
+  // Not yet: a synchronous endless loop blocks the process; only a run that keeps awaiting
+  // is abandoned after the time limit (the page stops both by terminating its Worker).
   try {
     await withTimeout(import(/* @vite-ignore */ url), timeoutMs)
     return { logs }
