@@ -98,7 +98,8 @@ function listManyToMany(cache: SchemaCache, parent: Relation, name: string): Rel
     if (!junction || keys.length < 2) continue
     const inKey = (key: ForeignKey) => key.columns.every((c) => junction.primaryKey.includes(c))
     for (const toParent of keys) {
-      if (toParent.foreignSchema !== parent.schema || toParent.foreignTable !== parent.name) continue
+      if (toParent.foreignSchema !== parent.schema || toParent.foreignTable !== parent.name)
+        continue
       for (const toTarget of keys) {
         if (toTarget === toParent || toTarget.foreignTable !== name) continue
         if (!inKey(toParent) || !inKey(toTarget)) continue

@@ -26,7 +26,8 @@ export function readJsonPath(cursor: Cursor): JsonStep[] {
   while (cursor.startsWith('->')) {
     const arrow = cursor.accept('->>') ? '->>' : (cursor.expect('->'), '->')
     const index = /^-?\d+/.exec(cursor.input.slice(cursor.position))
-    const isIndex = index !== null && !NAME_CHAR.test(cursor.input[cursor.position + index[0].length] ?? '')
+    const isIndex =
+      index !== null && !NAME_CHAR.test(cursor.input[cursor.position + index[0].length] ?? '')
     if (isIndex) {
       cursor.position += index[0].length
       steps.push({ arrow, key: index[0], isIndex: true })

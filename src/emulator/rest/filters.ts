@@ -5,7 +5,17 @@
 import { Cursor } from './parse-error.ts'
 import { OPERATORS, type Operation, type Operator } from './query-ast.ts'
 
-const QUANTIFIABLE: Operator[] = ['eq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'match', 'imatch']
+const QUANTIFIABLE: Operator[] = [
+  'eq',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'like',
+  'ilike',
+  'match',
+  'imatch',
+]
 const TEXT_SEARCH: Operator[] = ['fts', 'plfts', 'phfts', 'wfts']
 const IS_VALUES = ['null', 'not_null', 'true', 'false', 'unknown']
 // Longest first, so `gte` is not read as `gt`.

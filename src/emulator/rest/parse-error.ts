@@ -11,7 +11,8 @@ export function parseFailure(
   position: number,
   expecting: string,
 ): RestError {
-  const found = position < input.length ? `unexpected "${input[position]}"` : 'unexpected end of input'
+  const found =
+    position < input.length ? `unexpected "${input[position]}"` : 'unexpected end of input'
   return new RestError(
     400,
     'PGRST100',

@@ -30,7 +30,11 @@ export async function handleRead(rest: RestRequest): Promise<Response> {
   const page = resolvePage(request.headers['range'], query.root.limit, query.root.offset)
 
   const built = buildReadQuery({
-    source: { from: quoteQualified(relation.schema, relation.name), alias: relation.name, relation },
+    source: {
+      from: quoteQualified(relation.schema, relation.name),
+      alias: relation.name,
+      relation,
+    },
     query,
     cache,
     shouldCount: (countMode === 'exact' || countMode === 'estimated') && !media.plan,
@@ -42,9 +46,10 @@ export async function handleRead(rest: RestRequest): Promise<Response> {
   if (media.plan) {
     const explain = buildExplain(built.sql, media.plan)
     const result = await rest.run((session) => session.query(explain, built.params))
-    const plan = media.plan.format === 'json'
-      ? JSON.stringify(Object.values(result.rows[0] ?? {})[0])
-      : result.rows.map((row) => String(Object.values(row)[0])).join('\n')
+    const plan =
+      media.plan.format === 'json'
+        ? JSON.stringify(Object.values(result.rows[0] ?? {})[0])
+        : result.rows.map((row) => String(Object.values(row)[0])).join('\n')
     return createReadResponse(request.method, 200, plan, { 'content-type': media.contentType })
   }
 

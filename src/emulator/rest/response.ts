@@ -43,7 +43,8 @@ function splitMediaRanges(accept: string): MediaRange[] {
     const params = new Map<string, string>()
     for (const param of rest) {
       const [key, ...value] = param.split('=')
-      if (key.trim()) params.set(key.trim().toLowerCase(), value.join('=').trim().replace(/^"|"$/g, ''))
+      if (key.trim())
+        params.set(key.trim().toLowerCase(), value.join('=').trim().replace(/^"|"$/g, ''))
     }
     return { type: type.trim().toLowerCase(), params }
   })
@@ -58,10 +59,18 @@ function toMedia(type: string, params: Map<string, string>): Media | null {
     case 'application/json':
       return data('json', false, 'application/json; charset=utf-8')
     case 'application/vnd.pgrst.array+json':
-      return data('json', shouldStripNulls, `application/vnd.pgrst.array+json${strip}; charset=utf-8`)
+      return data(
+        'json',
+        shouldStripNulls,
+        `application/vnd.pgrst.array+json${strip}; charset=utf-8`,
+      )
     case 'application/vnd.pgrst.object+json':
     case 'application/vnd.pgrst.object':
-      return data('single', shouldStripNulls, `application/vnd.pgrst.object+json${strip}; charset=utf-8`)
+      return data(
+        'single',
+        shouldStripNulls,
+        `application/vnd.pgrst.object+json${strip}; charset=utf-8`,
+      )
     case 'text/csv':
       return data('csv', false, 'text/csv; charset=utf-8')
     case 'application/vnd.pgrst.plan':

@@ -22,8 +22,12 @@ export function buildJoinCondition(
   context.counter += 1
   const join = quoteIdent(makeAlias(junction.relation.name, context.counter))
   const conditions = [
-    ...junction.toParent.map(({ left, right }) => `${join}.${quoteIdent(right)} = ${parent}.${quoteIdent(left)}`),
-    ...junction.toTarget.map(({ left, right }) => `${join}.${quoteIdent(right)} = ${child}.${quoteIdent(left)}`),
+    ...junction.toParent.map(
+      ({ left, right }) => `${join}.${quoteIdent(right)} = ${parent}.${quoteIdent(left)}`,
+    ),
+    ...junction.toTarget.map(
+      ({ left, right }) => `${join}.${quoteIdent(right)} = ${child}.${quoteIdent(left)}`,
+    ),
   ]
   const table = quoteQualified(junction.relation.schema, junction.relation.name)
   return `exists (select 1 from ${table} as ${join} where ${conditions.join(' and ')})`

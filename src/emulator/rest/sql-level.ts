@@ -11,7 +11,13 @@ import type { Relation, SchemaCache } from './schema-cache.ts'
 import { buildWhere } from './sql-filter.ts'
 import { buildJoinCondition } from './sql-join.ts'
 import { buildOrder } from './sql-order.ts'
-import { makeAlias, quoteIdent, quoteQualified, renderField, type SqlParams } from './sql-fragments.ts'
+import {
+  makeAlias,
+  quoteIdent,
+  quoteQualified,
+  renderField,
+  type SqlParams,
+} from './sql-fragments.ts'
 
 export interface LevelContext {
   cache: SchemaCache
@@ -107,7 +113,12 @@ function addEmbed(
   context.counter += 1
   const childAlias = makeAlias(target.name, context.counter)
   const lateral = makeAlias(`${parent.relation.name}_${name}`, context.counter)
-  const modifiers = context.embedded.get(pathKey) ?? { conditions: [], order: [], limit: null, offset: null }
+  const modifiers = context.embedded.get(pathKey) ?? {
+    conditions: [],
+    order: [],
+    limit: null,
+    offset: null,
+  }
 
   const child = buildSelectLevel(context, {
     alias: childAlias,
@@ -178,9 +189,10 @@ function splitEmbeddingFilters(conditions: Condition[], embedJoins: Map<string, 
   const own: Condition[] = []
   const onEmbeddings: string[] = []
   for (const condition of conditions) {
-    const join = condition.kind === 'filter' && condition.field.jsonPath.length === 0
-      ? embedJoins.get(condition.field.name)
-      : undefined
+    const join =
+      condition.kind === 'filter' && condition.field.jsonPath.length === 0
+        ? embedJoins.get(condition.field.name)
+        : undefined
     if (!join || condition.kind !== 'filter') {
       own.push(condition)
       continue

@@ -73,9 +73,10 @@ export function buildReadQuery(input: ReadQueryInput): ReadQuery {
   })
   assertPathsEmbedded(query.embedded, usedPaths)
 
-  const from = source.from === quoteIdent(source.alias)
-    ? source.from
-    : `${source.from} as ${quoteIdent(source.alias)}`
+  const from =
+    source.from === quoteIdent(source.alias)
+      ? source.from
+      : `${source.from} as ${quoteIdent(source.alias)}`
   const core = [`from ${from}`, ...level.joins, level.where ? `where ${level.where}` : '']
     .filter(Boolean)
     .join(' ')

@@ -70,9 +70,7 @@ describe('SQL injection through the query string', () => {
     expect(statements).toHaveLength(1)
     const [statement] = statements
     expect(statement.sql).not.toContain('drop table')
-    expect(statement.params.some((param) => String(param).includes('drop table canary'))).toBe(
-      true,
-    )
+    expect(statement.params.some((param) => String(param).includes('drop table canary'))).toBe(true)
     // Values that the column type cannot parse fail in Postgres, never as SQL syntax (a bad
     // tsquery is also 42601, hence the message check).
     expect([200, 400]).toContain(status)
@@ -82,8 +80,14 @@ describe('SQL injection through the query string', () => {
 
   const identifierCases: [string, string][] = [
     ['a filter column', `${encodeURIComponent(QUOTE_PAYLOAD)}=eq.1`],
-    ['a selected column', `select=${encodeURIComponent(`"${QUOTE_PAYLOAD.replace(/"/g, '\\"')}"`)}`],
-    ['a select alias', `select=${encodeURIComponent(`"${QUOTE_PAYLOAD.replace(/"/g, '\\"')}":id`)}`],
+    [
+      'a selected column',
+      `select=${encodeURIComponent(`"${QUOTE_PAYLOAD.replace(/"/g, '\\"')}"`)}`,
+    ],
+    [
+      'a select alias',
+      `select=${encodeURIComponent(`"${QUOTE_PAYLOAD.replace(/"/g, '\\"')}":id`)}`,
+    ],
     ['an order column', `order=${encodeURIComponent(`"${QUOTE_PAYLOAD.replace(/"/g, '\\"')}"`)}`],
     ['a JSON path key', `select=${encodeURIComponent(`meta->>"${PAYLOAD}"`)}`],
     ['a filter JSON path', `${encodeURIComponent(`meta->>"${PAYLOAD}"`)}=eq.1`],
@@ -101,9 +105,7 @@ describe('SQL injection through the query string', () => {
   })
 
   test('the select alias keeps its quote inside the JSON key', async () => {
-    const { status, body } = await read(
-      `select=${encodeURIComponent('"a\\"b":id')}&id=eq.1`,
-    )
+    const { status, body } = await read(`select=${encodeURIComponent('"a\\"b":id')}&id=eq.1`)
     expect(status).toBe(200)
     expect(JSON.parse(body)).toEqual([{ 'a"b': 1 }])
   })
@@ -111,16 +113,22 @@ describe('SQL injection through the query string', () => {
   const refusedCases: [string, string][] = [
     ['a cast', `select=${encodeURIComponent('id::text; drop table canary')}`],
     ['an order direction', `order=${encodeURIComponent('id.desc; drop table canary')}`],
-    ['a text search config', `doc=fts(${encodeURIComponent("english'); drop table canary; --")}).a`],
+    [
+      'a text search config',
+      `doc=fts(${encodeURIComponent("english'); drop table canary; --")}).a`,
+    ],
     ['an embedding', `select=${encodeURIComponent('id,canary;drop(*)')}`],
   ]
 
-  test.each(refusedCases)('%s that is not well formed is refused before any SQL', async (_, query) => {
-    const { status, statements } = await read(query)
-    expect(status).toBe(400)
-    expect(statements).toEqual([])
-    await expectCanaryAlive()
-  })
+  test.each(refusedCases)(
+    '%s that is not well formed is refused before any SQL',
+    async (_, query) => {
+      const { status, statements } = await read(query)
+      expect(status).toBe(400)
+      expect(statements).toEqual([])
+      await expectCanaryAlive()
+    },
+  )
 
   test.each([
     ['limit', `limit=${encodeURIComponent('1; drop table canary')}`],

@@ -34,10 +34,7 @@ describe('logic trees: or, and, not', () => {
   test('not.or and and= as parameters', async () => {
     expect((await raw('not.or=(id.eq.1,id.eq.2)')).body).toEqual([{ id: 3 }, { id: 4 }, { id: 5 }])
     expect((await raw('and=(price.gte.1,price.lte.3)')).body).toEqual([{ id: 1 }, { id: 5 }])
-    expect((await raw('not.and=(price.gte.1,price.lte.3)')).body).toEqual([
-      { id: 2 },
-      { id: 4 },
-    ])
+    expect((await raw('not.and=(price.gte.1,price.lte.3)')).body).toEqual([{ id: 2 }, { id: 4 }])
   })
 
   test('a quoted value keeps its commas, parentheses and escaped quotes', async () => {

@@ -27,7 +27,11 @@ describe('GET media types: single, maybeSingle, csv, explain', () => {
       .select('id, name')
       .eq('id', 1)
       .single()
-    expect({ data, error, status }).toEqual({ data: { id: 1, name: 'Luke' }, error: null, status: 200 })
+    expect({ data, error, status }).toEqual({
+      data: { id: 1, name: 'Luke' },
+      error: null,
+      status: 200,
+    })
   })
 
   test('single() errs with 406 PGRST116 for several rows', async () => {

@@ -41,7 +41,14 @@ describe('GET a relation: select, order, range, count', () => {
       },
     ])
     expect(Object.keys(data![0])).toEqual([
-      'id', 'name', 'population', 'area', 'founded', 'updated_at', 'data', 'Mixed Case',
+      'id',
+      'name',
+      'population',
+      'area',
+      'founded',
+      'updated_at',
+      'data',
+      'Mixed Case',
     ])
   })
 
@@ -110,7 +117,11 @@ describe('GET a relation: select, order, range, count', () => {
       .order('id')
       .range(0, 1)
     expect(data).toEqual([{ id: 1 }, { id: 2 }])
-    expect({ count, status, statusText }).toEqual({ count: 4, status: 206, statusText: 'Partial Content' })
+    expect({ count, status, statusText }).toEqual({
+      count: 4,
+      status: 206,
+      statusText: 'Partial Content',
+    })
   })
 
   test('count: exact over the whole result answers 200 with n-m/total', async () => {
@@ -143,7 +154,7 @@ describe('GET a relation: select, order, range, count', () => {
     expect(response.headers.get('preference-applied')).toBe('count=estimated')
   })
 
-  test('no read answers more than Supabase\'s 1000 max rows', async () => {
+  test("no read answers more than Supabase's 1000 max rows", async () => {
     const { data, count, status } = await project.anon
       .from('readings')
       .select('id', { count: 'exact' })
@@ -266,7 +277,9 @@ describe('GET a relation: select, order, range, count', () => {
   })
 
   test('spaces around select items are ignored', async () => {
-    const response = await fetchRest(`countries?select=${encodeURIComponent(' id , name ')}&id=eq.3`)
+    const response = await fetchRest(
+      `countries?select=${encodeURIComponent(' id , name ')}&id=eq.3`,
+    )
     expect(await response.json()).toEqual([{ id: 3, name: 'Peru' }])
   })
 
@@ -276,7 +289,9 @@ describe('GET a relation: select, order, range, count', () => {
   })
 
   test('a quoted filter key may hold a dot', async () => {
-    await project.emulator.db.exec(`create table if not exists dotted ("a.b" int); insert into dotted values (1), (2)`)
+    await project.emulator.db.exec(
+      `create table if not exists dotted ("a.b" int); insert into dotted values (1), (2)`,
+    )
     const response = await fetchRest(`dotted?${encodeURIComponent('"a.b"')}=eq.2`)
     expect(await response.json()).toEqual([{ 'a.b': 2 }])
   })
