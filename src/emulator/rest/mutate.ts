@@ -21,29 +21,26 @@ import {
   checkPutRequest,
   findMissingColumns,
   hasConflictTarget,
+  planMutationWhere,
   planOnConflict,
   planReturning,
+  readDefaults,
 } from './plan-mutate.ts'
 import {
   buildDeleteCte,
   buildInsertCte,
-  buildLimitedWhere,
   buildSourceCte,
   buildUpdateCte,
-  COLUMN_DEFAULTS_SQL,
   formatPlan,
   MUTATION,
-  qualify,
   SOURCE,
-  TARGET,
   type Returning,
 } from './sql-mutate.ts'
 import type { Relation } from './schema-cache.ts'
 import { findRelation } from './read.ts'
 import { parseQueryParams, type QueryParams } from './query-params.ts'
 import { assertSingleRow, buildExplain, negotiateMedia, type Media } from './response.ts'
-import { buildWhere } from './sql-filter.ts'
-import { renderField, SqlParams } from './sql-fragments.ts'
+import { SqlParams } from './sql-fragments.ts'
 import { buildReadQuery } from './sql-read.ts'
 
 interface MutationResult {
@@ -160,7 +157,7 @@ async function updateRows(mutation: Mutation) {
 
   const result = await runMutation(mutation, false, async (_, params) => {
     params.add(payload.rawObject ?? JSON.stringify(row))
-    const where = buildMutationWhere(mutation, params)
+    const where = planMutationWhere(rest, relation, mutation.query, params)
     return buildUpdateCte({ relation, columns, where, returning })
   })
 
@@ -174,10 +171,10 @@ async function updateRows(mutation: Mutation) {
 }
 
 async function deleteRows(mutation: Mutation) {
-  const { relation, preferences, returning } = mutation
+  const { rest, relation, preferences, returning } = mutation
 
   const result = await runMutation(mutation, false, async (_, params) => {
-    const where = buildMutationWhere(mutation, params)
+    const where = planMutationWhere(rest, relation, mutation.query, params)
     return buildDeleteCte({ relation, where, returning })
   })
 
@@ -186,33 +183,6 @@ async function deleteRows(mutation: Mutation) {
     status: preferences.return === 'representation' ? 200 : 204,
     contentRange: formatContentRange(1, 0, shouldCount(preferences) ? result.total : null),
     headers: formatPreferenceApplied(preferences, applied),
-  })
-}
-
-/**
- * The rows an update or delete reaches: the filters, narrowed by `limit`/`offset` in the
- * `order` asked for when there are any (PostgREST's limited update and delete).
- */
-function buildMutationWhere(mutation: Mutation, params: SqlParams): string | null {
-  const { rest, relation, query } = mutation
-  const where = buildWhere(query.root.conditions, { alias: TARGET, params })
-  const { limit, offset, order } = query.root
-  if (limit === null && offset === null) return where
-
-  // Not yet: limited writes to views and ordered by embedded resources; both answer 501.
-  if (relation.kind !== 'table') throw rest.notYet('limit/offset on writes to a view')
-  if (order.some((term) => term.relation !== null)) {
-    throw rest.notYet('ordering a limited write by an embedded resource')
-  }
-  const orderBy = order.map((term) => {
-    const direction = term.direction ? ` ${term.direction}` : ''
-    const nulls = term.nulls ? ` nulls ${term.nulls}` : ''
-    return `${renderField(TARGET, term.field, params)}${direction}${nulls}`
-  })
-  return buildLimitedWhere(relation, where, {
-    orderBy: orderBy.length ? orderBy.join(', ') : null,
-    limit: limit === null ? null : params.add(limit),
-    offset: offset === null ? null : params.add(offset),
   })
 }
 
@@ -331,16 +301,4 @@ function formatLocation(mutation: Mutation, result: MutationResult): Record<stri
 
 function formatKeyValue(value: unknown): string {
   return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)
-}
-
-async function readDefaults(
-  session: SqlSession,
-  relation: Relation,
-  columns: string[],
-): Promise<Map<string, string>> {
-  const { rows } = await session.query<{ name: string; expression: string }>(COLUMN_DEFAULTS_SQL, [
-    qualify(relation),
-    columns,
-  ])
-  return new Map(rows.map((row) => [row.name, row.expression]))
 }

@@ -10,7 +10,17 @@ import type { Preferences } from './preferences.ts'
 import type { Relation } from './schema-cache.ts'
 import type { QueryParams } from './query-ast.ts'
 import { parseColumnsParam, type Payload } from './body.ts'
-import type { InsertPlan, Returning } from './sql-mutate.ts'
+import {
+  buildLimitedWhere,
+  COLUMN_DEFAULTS_SQL,
+  qualify,
+  TARGET,
+  type InsertPlan,
+  type Returning,
+} from './sql-mutate.ts'
+import type { SqlSession } from '../db.ts'
+import { buildWhere } from './sql-filter.ts'
+import { renderField, type SqlParams } from './sql-fragments.ts'
 
 /** Throws PGRST204 for the first key that is not a column of the relation. */
 export function checkColumns(relation: Relation, keys: string[]): void {
@@ -106,4 +116,48 @@ function invalidPutFilters(): RestError {
     'PGRST105',
     "Filters must include all and only primary key columns with 'eq' operators",
   )
+}
+
+/**
+ * The rows an update or delete reaches: the filters, narrowed by `limit`/`offset` in the
+ * `order` asked for when there are any (PostgREST's limited update and delete).
+ */
+export function planMutationWhere(
+  rest: RestRequest,
+  relation: Relation,
+  query: QueryParams,
+  params: SqlParams,
+): string | null {
+  const where = buildWhere(query.root.conditions, { alias: TARGET, params })
+  const { limit, offset, order } = query.root
+  if (limit === null && offset === null) return where
+
+  // Not yet: limited writes to views and ordered by embedded resources; both answer 501.
+  if (relation.kind !== 'table') throw rest.notYet('limit/offset on writes to a view')
+  if (order.some((term) => term.relation !== null)) {
+    throw rest.notYet('ordering a limited write by an embedded resource')
+  }
+  const orderBy = order.map((term) => {
+    const direction = term.direction ? ` ${term.direction}` : ''
+    const nulls = term.nulls ? ` nulls ${term.nulls}` : ''
+    return `${renderField(TARGET, term.field, params)}${direction}${nulls}`
+  })
+  return buildLimitedWhere(relation, where, {
+    orderBy: orderBy.length ? orderBy.join(', ') : null,
+    limit: limit === null ? null : params.add(limit),
+    offset: offset === null ? null : params.add(offset),
+  })
+}
+
+/** The SQL default of each column, for rows that lack it under `missing=default`. */
+export async function readDefaults(
+  session: SqlSession,
+  relation: Relation,
+  columns: string[],
+): Promise<Map<string, string>> {
+  const { rows } = await session.query<{ name: string; expression: string }>(COLUMN_DEFAULTS_SQL, [
+    qualify(relation),
+    columns,
+  ])
+  return new Map(rows.map((row) => [row.name, row.expression]))
 }
