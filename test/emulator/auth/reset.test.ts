@@ -46,3 +46,28 @@ describe('reset', () => {
     expect(audit.map((row) => row.action)).toContain('login')
   })
 })
+
+describe('a failing trigger on auth.users', () => {
+  let broken: Project
+  beforeAll(async () => {
+    broken = await createProject({
+      sql: `create function public.refuse() returns trigger language plpgsql as $$
+        begin raise exception 'profiles are closed'; end $$;
+        create trigger refuse_signups before insert on auth.users
+          for each row execute function public.refuse();`,
+    })
+  })
+  afterAll(() => broken.emulator.close())
+
+  test('answers 500 unexpected_failure and leaves no user behind', async () => {
+    const email = uniqueEmail()
+    const { status, body } = await callAuth(broken.emulator, 'POST', '/signup', {
+      body: { email, password: 'long enough' },
+    })
+    expect(status).toBe(500)
+    expect(body.code).toBe('unexpected_failure')
+    expect(body.message).toContain('profiles are closed')
+    const { rows } = await broken.emulator.db.query('select 1 from auth.users')
+    expect(rows).toEqual([])
+  })
+})
