@@ -17,7 +17,7 @@ import {
   readChallenge,
   type FlowState,
 } from './pkce.ts'
-import { readRedirect } from './one-time-tokens.ts'
+import { readRedirect, withQuery } from './one-time-tokens.ts'
 import { findOrCreateUser, methodOf, requireManualLinking } from './providers.ts'
 import { startSession } from './sessions.ts'
 import { OAUTH_PROVIDERS } from './settings.ts'
@@ -29,6 +29,7 @@ import {
   verifyStandIn,
   type OAuthState,
 } from './stand-in-provider.ts'
+import type { UserRow } from './users.ts'
 import { validateEmail } from './validate.ts'
 
 /** Handles `GET /authorize?provider=...`. */
@@ -156,9 +157,8 @@ export async function handleCallback(auth: AuthRequest): Promise<Response> {
     const user = await findOrCreateUser(auth, profile as never, linkTo)
     const flow = await loadFlow(auth, state.flow_state_id)
     if (flow) {
-      const url = new URL(state.redirect_to)
-      url.searchParams.set('code', await issueAuthCode(auth, flow, user.id))
-      return createResponse(302, null, { location: url.toString() })
+      const code = await issueAuthCode(auth, flow, user.id)
+      return createResponse(302, null, { location: withQuery(state.redirect_to, 'code', code) })
     }
 
     const session = await startSession(auth, user, methodOf(state.provider))
@@ -183,10 +183,7 @@ export async function handleCallback(auth: AuthRequest): Promise<Response> {
 }
 
 async function requireLinkTarget(auth: AuthRequest, userId: string) {
-  const { rows } = await auth.sql.query<import('./users.ts').UserRow>(
-    'select * from auth.users where id = $1',
-    [userId],
-  )
+  const { rows } = await auth.sql.query<UserRow>('select * from auth.users where id = $1', [userId])
   if (!rows[0]) throw new AuthError(404, 'user_not_found', 'User not found')
   return rows[0]
 }

@@ -81,6 +81,14 @@ export function readRedirect(auth: AuthRequest): string {
   return auth.query.get('redirect_to') || fromBody || auth.settings.site_url
 }
 
+/** Adds a query parameter to a redirect target, which need not be an absolute URL. */
+export function withQuery(target: string, name: string, value: string): string {
+  const [beforeHash, hash] = target.split('#', 2)
+  const separator = beforeHash.includes('?') ? '&' : '?'
+  const param = new URLSearchParams({ [name]: value })
+  return `${beforeHash}${separator}${param}${hash === undefined ? '' : `#${hash}`}`
+}
+
 /** GoTrue's link: `/verify` with the token hash, the type and where to go afterwards. */
 export function buildVerifyLink(auth: AuthRequest, hash: string, type: string, redirectTo: string) {
   const params = new URLSearchParams({ token: hash, type, redirect_to: redirectTo })

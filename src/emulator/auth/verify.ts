@@ -8,7 +8,13 @@ import type { AuthRequest } from './context.ts'
 import { readString } from './context.ts'
 import { hashToken } from './crypto.ts'
 import { AuthError, badRequest, forbidden } from './errors.ts'
-import { clearToken, isTokenValid, readRedirect, type TokenType } from './one-time-tokens.ts'
+import {
+  clearToken,
+  isTokenValid,
+  readRedirect,
+  withQuery,
+  type TokenType,
+} from './one-time-tokens.ts'
 import { findFlowState, issueAuthCode } from './pkce.ts'
 import { startSession, type AuthMethod, type TokenResponse } from './sessions.ts'
 import { confirmEmail, confirmPhone } from './confirm.ts'
@@ -75,12 +81,9 @@ export async function handleVerifyGet(auth: AuthRequest): Promise<Response> {
     if ('message' in outcome) {
       return redirect(`${redirectTo}#${new URLSearchParams({ message: outcome.message })}`)
     }
-    if (flow || !outcome.session) {
-      if (!flow) throw INVALID()
-      const url = new URL(redirectTo)
-      url.searchParams.set('code', await issueAuthCode(auth, flow, found.user.id))
-      return redirect(url.toString())
-    }
+    if (flow)
+      return redirect(withQuery(redirectTo, 'code', await issueAuthCode(auth, flow, found.user.id)))
+    if (!outcome.session) throw INVALID()
     const { access_token, expires_at, expires_in, refresh_token, token_type } = outcome.session
     const fragment = new URLSearchParams({
       access_token,

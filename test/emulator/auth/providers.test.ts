@@ -259,3 +259,22 @@ describe('PKCE email flows', () => {
     expect(data.user?.email_confirmed_at).toEqual(expect.any(String))
   })
 })
+
+describe('redirect targets', () => {
+  test('a mobile deep link as redirect_to gets ?code= appended as given', async () => {
+    await setAuthSetting(project.emulator, 'mailer_autoconfirm', true)
+    const client = createUserClient(project.emulator, { flowType: 'pkce' })
+    const email = uniqueEmail('mobile')
+    await client.auth.signUp({ email, password: 'long enough' })
+    await client.auth.signInWithOtp({
+      email,
+      options: { emailRedirectTo: 'com.example.app://login-callback' },
+    })
+    const [message] = await readInbox(project.emulator, email)
+    const response = await project.emulator.fetch(message.link!, { redirect: 'manual' })
+    const location = response.headers.get('location')!
+    expect(location).toMatch(/^com\.example\.app:\/\/login-callback\?code=[0-9a-f-]{36}$/)
+    const code = location.split('code=')[1]
+    expect((await client.auth.exchangeCodeForSession(code)).error).toBeNull()
+  })
+})
