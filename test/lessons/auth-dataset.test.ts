@@ -111,4 +111,67 @@ describe('auth dataset', () => {
     })
     expect(data.session).toBeNull()
   })
+
+  describe('RLS matrix: anon, Ada, Grace and the service role on notes and profiles', () => {
+    const GRACE_NOTE = 3
+    const ADA_NOTE = 1
+
+    async function clients() {
+      const [ada, grace] = [await signIn(ADA), await signIn(GRACE)]
+      return { anon: project.anon, ada, grace, service: project.service }
+    }
+
+    test('select: each sees their own rows, the service role all', async () => {
+      const { anon, ada, grace, service } = await clients()
+      const ids = async (client: SupabaseClient, table: string) =>
+        ((await client.from(table).select('id').order('id')).data ?? []).map((row) => row.id)
+      expect(await ids(anon, 'notes')).toEqual([])
+      expect(await ids(ada, 'notes')).toEqual([1, 2])
+      expect(await ids(grace, 'notes')).toEqual([3])
+      expect(await ids(service, 'notes')).toEqual([1, 2, 3])
+      expect(await ids(anon, 'profiles')).toEqual([])
+      expect(await ids(ada, 'profiles')).toEqual(['11111111-1111-4111-8111-111111111111'])
+      expect(await ids(service, 'profiles')).toHaveLength(2)
+      expect(await ids(ada, 'vault')).toEqual([])
+    })
+
+    test('insert: anon is refused, users only as themselves', async () => {
+      const { anon, grace, service } = await clients()
+      const byAnon = await anon.from('notes').insert({ body: 'anon' })
+      expect(byAnon.status).toBe(401)
+      expect(byAnon.error?.code).toBe('42501')
+      expect((await grace.from('notes').insert({ body: 'mine' })).error).toBeNull()
+      const asAda = await grace
+        .from('notes')
+        .insert({ body: 'forged', owner_id: '11111111-1111-4111-8111-111111111111' })
+      expect(asAda.error?.code).toBe('42501')
+      const byService = await service
+        .from('notes')
+        .insert({ body: 'server', owner_id: '11111111-1111-4111-8111-111111111111' })
+      expect(byService.error).toBeNull()
+    })
+
+    test('update and delete: only the owner and the service role touch a row', async () => {
+      const { anon, ada, grace, service } = await clients()
+      const update = async (client: SupabaseClient) =>
+        (await client.from('notes').update({ body: 'changed' }).eq('id', GRACE_NOTE).select()).data
+      expect(await update(anon)).toEqual([])
+      expect(await update(ada)).toEqual([])
+      expect(await update(grace)).toHaveLength(1)
+      expect(await update(service)).toHaveLength(1)
+
+      const remove = async (client: SupabaseClient) =>
+        (await client.from('notes').delete().eq('id', ADA_NOTE).select()).data
+      expect(await remove(anon)).toEqual([])
+      expect(await remove(grace)).toEqual([])
+      expect(await remove(ada)).toHaveLength(1)
+
+      const profile = await grace
+        .from('profiles')
+        .update({ full_name: 'Not Ada' })
+        .eq('id', '11111111-1111-4111-8111-111111111111')
+        .select()
+      expect(profile.data).toEqual([])
+    })
+  })
 })
