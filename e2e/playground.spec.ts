@@ -73,11 +73,14 @@ console.log(a)`)
     expect(await lesson.pane('Console').innerText()).toMatch(/Line 3, column \d+: /)
   })
 
-  test('runtime error: shows the uncaught error with its message', async () => {
-    await lesson.setCode(`throw new RangeError('out of countries')`)
+  test('runtime error: shows the uncaught error with its message and line', async () => {
+    await lesson.setCode(`const { data } = await supabase.from('countries').select()
+if (data.length > 1) {
+  throw new RangeError('out of countries')
+}`)
     await lesson.run()
     expect(await lesson.pane('Console').innerText()).toContain(
-      'Uncaught RangeError: out of countries',
+      'Line 3: Uncaught RangeError: out of countries',
     )
   })
 

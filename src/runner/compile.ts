@@ -49,6 +49,9 @@ export async function compileUserCode(
       // A dynamic import() of a computed URL would load code from the network; unsupported,
       // esbuild turns it into a require() that fails at run time.
       supported: { 'dynamic-import': false },
+      // Maps a runtime error's position back to the reader's line (see source-lines.ts).
+      sourcemap: 'inline',
+      sourcesContent: false,
       plugins: [sdkPlugin()],
     })
     return { ok: true, code: result.outputFiles[0].text }

@@ -11,6 +11,8 @@ export interface SerializedError {
   message: string
   code?: string
   stack?: string
+  /** The line of the reader's code it was thrown from, when the stack tells. */
+  line?: number
   /** Other own fields of the error (PostgREST's `details`, `hint`, auth's `status`). */
   fields?: Record<string, Logged>
 }

@@ -11,6 +11,7 @@ import { RUNTIME_GLOBAL } from './compile.ts'
 import type { FromUser, ToUser } from './protocol.ts'
 import { lockNetwork } from './sandbox.ts'
 import { serializeError } from './serialize.ts'
+import { findSourceLine } from './source-lines.ts'
 import { createCapturingConsole, createSessionStorage } from './user-runtime.ts'
 
 // After the last response of code that did not await it, callbacks chained on it get this
@@ -21,6 +22,7 @@ const scope = self as unknown as DedicatedWorkerGlobalScope
 let bridge: Bridge | null = null
 let isModuleDone = false
 let hasFinished = false
+let moduleCode = ''
 
 function post(message: FromUser): void {
   scope.postMessage(message)
@@ -32,9 +34,7 @@ scope.onmessage = ({ data }: MessageEvent<ToUser>) => {
       prepare(data)
       return post({ type: 'ready' })
     case 'start':
-      runModule(data.code).catch((error) =>
-        post({ type: 'uncaught', error: serializeError(error) }),
-      )
+      runModule(data.code).catch(reportUncaught)
       return
   }
 }
@@ -42,11 +42,11 @@ scope.onmessage = ({ data }: MessageEvent<ToUser>) => {
 // Errors the reader's code throws outside the awaited module body (callbacks, promises).
 scope.addEventListener('error', (event) => {
   event.preventDefault()
-  post({ type: 'uncaught', error: serializeError(event.error ?? event.message) })
+  reportUncaught(event.error ?? event.message)
 })
 scope.addEventListener('unhandledrejection', (event) => {
   event.preventDefault()
-  post({ type: 'uncaught', error: serializeError(event.reason) })
+  reportUncaught(event.reason)
 })
 
 function prepare(message: Extract<ToUser, { type: 'prepare' }>): void {
@@ -85,12 +85,19 @@ function settle(): void {
   post({ type: 'finished' })
 }
 
+function reportUncaught(thrown: unknown): void {
+  const error = serializeError(thrown)
+  const line = findSourceLine(moduleCode, error.stack, 'example.ts')
+  post({ type: 'uncaught', error: line === null ? error : { ...error, line } })
+}
+
 async function runModule(code: string): Promise<void> {
+  moduleCode = code
   const moduleUrl = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }))
   try {
     await import(/* @vite-ignore */ moduleUrl)
   } catch (error) {
-    post({ type: 'uncaught', error: serializeError(error) })
+    reportUncaught(error)
   } finally {
     URL.revokeObjectURL(moduleUrl)
     isModuleDone = true

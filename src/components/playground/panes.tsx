@@ -191,10 +191,13 @@ function ConsoleRow({ line }: { line: ConsoleLine }) {
   switch (line.kind) {
     case 'log':
       return <pre className={`sb-log sb-log-${line.level}`}>{formatLogArgs(line.args)}</pre>
-    // Not yet: the line of a runtime error in the reader's code; the compiled module has no
-    // source map, so only the error's name, message and fields are shown.
     case 'uncaught':
-      return <pre className="sb-log sb-log-error">Uncaught {formatError(line.error)}</pre>
+      return (
+        <pre className="sb-log sb-log-error">
+          {line.error.line !== undefined && `Line ${line.error.line}: `}
+          Uncaught {formatError(line.error)}
+        </pre>
+      )
     case 'compile-error':
       return line.problems.map((problem, i) => (
         <pre key={i} className="sb-log sb-log-error">
