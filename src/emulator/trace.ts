@@ -44,7 +44,7 @@ export type TraceEvent =
       link?: string
       code?: string
     }
-  | { type: 'sms'; requestId: number; to: string; text: string; code?: string }
+  | { type: 'sms'; requestId: number; to: string; text: string; code?: string; kind?: string }
 
 export type TraceListener = (event: TraceEvent) => void
 

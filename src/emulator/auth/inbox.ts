@@ -69,7 +69,7 @@ export function createInbox(tracer: Tracer): Inbox {
         if (channel === 'email') {
           tracer.emit({ type: 'email', requestId, to, subject, kind, text, link, code })
         } else {
-          tracer.emit({ type: 'sms', requestId, to, text, code })
+          tracer.emit({ type: 'sms', requestId, to, text, code, kind })
         }
       }
     },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { createProject, type Project } from '../../helpers.ts'
+import type { TraceEvent } from '../../../src/emulator/index.ts'
 import {
   createUserClient,
   readClaims,
@@ -376,5 +377,32 @@ describe('reauthenticate', () => {
     )
     const { error } = await client.auth.updateUser({ password: 'another one' })
     expect(error).toMatchObject({ status: 400, code: 'reauthentication_needed' })
+  })
+})
+
+describe('Inbox trace events', () => {
+  test('each email and text is also traced, with its kind and code', async () => {
+    const events: TraceEvent[] = []
+    const unsubscribe = project.emulator.trace.subscribe((event) => events.push(event))
+    const { email } = await signUp()
+    const phone = uniquePhone()
+    const client = createUserClient(project.emulator)
+    await client.auth.signInWithOtp({ email })
+    await client.auth.signInWithOtp({ phone })
+    unsubscribe()
+
+    const mail = events.find((event) => event.type === 'email')
+    const text = events.find((event) => event.type === 'sms')
+    expect(mail).toMatchObject({
+      to: email,
+      kind: 'magiclink',
+      code: expect.stringMatching(/^\d{6}$/),
+    })
+    expect(mail).toHaveProperty('link', (await latestMessage(email)).link)
+    expect(text).toMatchObject({
+      to: phone,
+      kind: 'sms_otp',
+      code: (await latestMessage(phone)).code,
+    })
   })
 })
