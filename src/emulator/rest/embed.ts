@@ -64,16 +64,16 @@ function listCandidates(cache: SchemaCache, parent: Relation, name: string): Rel
       const byColumn = key.columns.length === 1 && key.columns[0] === name
       if (target && (key.foreignTable === name || key.constraintName === name || byColumn)) {
         const pairs = zipPairs(key.columns, key.foreignColumns)
-        candidates.push({ cardinality: 'many-to-one', target, pairs, junction: null, keys: [key] })
+        const cardinality = isUniqueKey(parent, key.columns) ? 'one-to-one' : 'many-to-one'
+        candidates.push({ cardinality, target, pairs, junction: null, keys: [key] })
       }
     }
-    // One-to-many: the target holds a key to the parent; one-to-one if that key is its PK.
+    // One-to-many: the target holds a key to the parent; one-to-one if that key is unique.
     if (isParent(key.foreignSchema, key.foreignTable) && key.table === name) {
       const target = lookup(key.schema, key.table)
       if (!target) continue
-      const isUnique = sameSet(key.columns, target.primaryKey)
       candidates.push({
-        cardinality: isUnique ? 'one-to-one' : 'one-to-many',
+        cardinality: isUniqueKey(target, key.columns) ? 'one-to-one' : 'one-to-many',
         target,
         pairs: zipPairs(key.foreignColumns, key.columns),
         junction: null,
@@ -206,6 +206,12 @@ function describe(candidate: Relationship): string {
 
 function zipPairs(left: string[], right: string[]): JoinPair[] {
   return left.map((column, index) => ({ left: column, right: right[index] }))
+}
+
+/** Whether `columns` are the primary key or a unique key of `relation`. */
+function isUniqueKey(relation: Relation, columns: string[]): boolean {
+  const keys = [relation.primaryKey, ...(relation.uniqueKeys ?? [])]
+  return keys.some((key) => sameSet(key, columns))
 }
 
 function sameSet(a: string[], b: string[]): boolean {

@@ -24,6 +24,8 @@ export interface Relation {
   columns: Column[]
   primaryKey: string[]
   isInsertable: boolean
+  /** Column sets of unique constraints and unique indexes (a one-to-one key may be one). */
+  uniqueKeys?: string[][]
 }
 
 export interface ForeignKey {
@@ -93,7 +95,15 @@ select n.nspname as schema, c.relname as name, c.relkind as relkind,
     from pg_index i
     join pg_attribute pa on pa.attrelid = i.indrelid and pa.attnum = any(i.indkey)
     where i.indrelid = c.oid and i.indisprimary
-  ), '[]') as "primaryKey"
+  ), '[]') as "primaryKey",
+  coalesce((
+    select json_agg((
+      select json_agg(ua.attname order by array_position(u.indkey, ua.attnum))
+      from pg_attribute ua where ua.attrelid = u.indrelid and ua.attnum = any(u.indkey)
+    ))
+    from pg_index u
+    where u.indrelid = c.oid and u.indisunique and u.indpred is null and u.indexprs is null
+  ), '[]') as "uniqueKeys"
 from pg_class c
 join pg_namespace n on n.oid = c.relnamespace
 left join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped

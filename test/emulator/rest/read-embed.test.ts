@@ -21,6 +21,9 @@ insert into members values (1, 1), (1, 2), (2, 2);
 insert into profiles values (1, 'math'), (2, 'navy');
 insert into messages values (1, 'hi', 1, 2), (2, 'yo', 2, 1);
 
+create table passports (id int primary key, user_id int unique references users, code text);
+insert into passports values (1, 1, 'P-ADA');
+
 create table secrets (id int primary key, country_id int references countries, note text, visible boolean);
 insert into secrets values (1, 1, 'shown', true), (2, 1, 'hidden', false);
 alter table secrets enable row level security;
@@ -79,6 +82,20 @@ describe('GET with embedded resources', () => {
       { name: 'Grace', profiles: { bio: 'navy' } },
       { name: 'Linus', profiles: null },
     ])
+  })
+
+  test('a unique foreign key is one-to-one too, in both directions', async () => {
+    const users = await project.anon
+      .from('users')
+      .select('name, passports(code)')
+      .lte('id', 2)
+      .order('id')
+    expect(users.data).toEqual([
+      { name: 'Ada', passports: { code: 'P-ADA' } },
+      { name: 'Grace', passports: null },
+    ])
+    const passports = await project.anon.from('passports').select('code, users(name)')
+    expect(passports.data).toEqual([{ code: 'P-ADA', users: { name: 'Ada' } }])
   })
 
   test('the same table twice, told apart by column hints', async () => {
