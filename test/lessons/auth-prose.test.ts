@@ -20,7 +20,7 @@ afterAll(() => project.emulator.close())
 beforeEach(() => project.emulator.reset())
 
 describe('signUp lesson', () => {
-  test('with email and phone confirmation on, a confirmed address gets a made-up user', async () => {
+  test('with both confirmations on, a confirmed address gets a made-up user', async () => {
     await setAuthSetting(project.emulator, 'mailer_autoconfirm', false)
     await setAuthSetting(project.emulator, 'sms_autoconfirm', false)
     const { data, error } = await newClient().auth.signUp({ ...ADA, password: 'another one' })
@@ -30,17 +30,21 @@ describe('signUp lesson', () => {
     expect(data.user?.id).not.toBe(ADA_ID)
   })
 
-  test('an unconfirmed user signing up again gets the email again, the new password ignored', async () => {
+  test('signing up again while unconfirmed resends the email, ignoring the password', async () => {
     await setAuthSetting(project.emulator, 'mailer_autoconfirm', false)
     const alan = { email: 'alan@example.com', password: 'first-password' }
     await newClient().auth.signUp(alan)
     await newClient().auth.signUp({ ...alan, password: 'second-password' })
     const mails = await readInbox(project.emulator, alan.email)
-    expect(mails.map((mail) => mail.subject)).toEqual(['Confirm Your Signup', 'Confirm Your Signup'])
+    const subjects = mails.map((mail) => mail.subject)
+    expect(subjects).toEqual(['Confirm Your Signup', 'Confirm Your Signup'])
 
     const client = newClient()
     await client.auth.verifyOtp({ email: alan.email, token: mails[0].code!, type: 'email' })
-    const second = await newClient().auth.signInWithPassword({ ...alan, password: 'second-password' })
+    const second = await newClient().auth.signInWithPassword({
+      ...alan,
+      password: 'second-password',
+    })
     expect(second.error?.code).toBe('invalid_credentials')
     const first = await newClient().auth.signInWithPassword(alan)
     expect(first.error).toBeNull()
@@ -73,8 +77,9 @@ describe('signOut lesson', () => {
     const token = data.session!.access_token
     await client.auth.signOut()
 
-    const response = await project.emulator.fetch(`${project.emulator.url}/rest/v1/notes?select=id`, {
-      headers: { apikey: project.emulator.anonKey, authorization: `Bearer ${token}` },
+    const { url, anonKey } = project.emulator
+    const response = await project.emulator.fetch(`${url}/rest/v1/notes?select=id`, {
+      headers: { apikey: anonKey, authorization: `Bearer ${token}` },
     })
     expect(response.status).toBe(200)
     expect(await response.json()).toHaveLength(2)
