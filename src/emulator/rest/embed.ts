@@ -8,8 +8,8 @@ import { findClosestName } from './fuzzy.ts'
 import type { EmbedItem } from './query-ast.ts'
 import { qualifiedKey, type ForeignKey, type Relation, type SchemaCache } from './schema-cache.ts'
 
-// Not yet: relationships through views (PostgREST follows view columns back to the tables'
-// foreign keys) and computed relationships (functions taking a row); both answer PGRST200.
+// Not yet: computed relationships (functions taking a row and returning rows of a table);
+// they answer PGRST200. Views inherit their tables' keys in view-relationships.ts.
 
 export type Cardinality = 'many-to-one' | 'one-to-one' | 'one-to-many' | 'many-to-many'
 

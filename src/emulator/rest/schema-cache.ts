@@ -4,6 +4,7 @@
  * `NOTIFY pgrst, 'reload schema'`, as Supabase's does) or an explicit NOTIFY.
  */
 import type { PGlite } from '@electric-sql/pglite'
+import { addViewRelationships } from './view-relationships.ts'
 
 export interface Column {
   name: string
@@ -176,7 +177,8 @@ export async function loadSchemaCache(db: PGlite): Promise<SchemaCache> {
     relations.set(qualifiedKey(row.schema, row.name), { ...row, kind, isInsertable: true })
   }
 
-  const foreignKeys = (await db.query<ForeignKey>(FOREIGN_KEYS_SQL)).rows
+  const tableKeys = (await db.query<ForeignKey>(FOREIGN_KEYS_SQL)).rows
+  const foreignKeys = await addViewRelationships(db, schemas, relations, tableKeys)
 
   const routines = new Map<string, RoutineInfo[]>()
   for (const routine of (await db.query<RoutineInfo>(ROUTINES_SQL, [schemas])).rows) {
