@@ -60,6 +60,19 @@ test('finds the lessons', () => {
   expect(lessonFiles.length).toBeGreaterThan(0)
 })
 
+const exampleNames = lessonFiles.flatMap(({ name, lesson }) =>
+  lesson.examples.map((example) => `${name}: ${example.title}`),
+)
+
+test('gives every example a name of its own', () => {
+  expect(exampleNames.filter((name, index) => exampleNames.indexOf(name) !== index)).toEqual([])
+})
+
+test('awaits only examples that exist', () => {
+  const unknown = [...AWAITING_REST_FEATURES].filter((name) => !exampleNames.includes(name))
+  expect(unknown).toEqual([])
+})
+
 for (const { name, lesson } of lessonFiles) {
   if (lesson.examples.length === 0) continue
 
