@@ -6,7 +6,14 @@
 import { isToOne, resolveRelationship, type Relationship } from './embed.ts'
 import { RestError } from './errors.ts'
 import { defaultFieldAlias } from './field-parser.ts'
-import type { ColumnItem, Condition, EmbedItem, NodeModifiers, SelectItem } from './query-ast.ts'
+import {
+  createNodeModifiers,
+  type ColumnItem,
+  type Condition,
+  type EmbedItem,
+  type NodeModifiers,
+  type SelectItem,
+} from './query-ast.ts'
 import type { Relation, SchemaCache } from './schema-cache.ts'
 import { buildWhere } from './sql-filter.ts'
 import { buildJoinCondition } from './sql-join.ts'
@@ -113,12 +120,7 @@ function addEmbed(
   context.counter += 1
   const childAlias = makeAlias(target.name, context.counter)
   const lateral = makeAlias(`${parent.relation.name}_${name}`, context.counter)
-  const modifiers = context.embedded.get(pathKey) ?? {
-    conditions: [],
-    order: [],
-    limit: null,
-    offset: null,
-  }
+  const modifiers = context.embedded.get(pathKey) ?? createNodeModifiers()
 
   const child = buildSelectLevel(context, {
     alias: childAlias,
