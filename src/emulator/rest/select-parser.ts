@@ -7,9 +7,10 @@ import { RestError } from './errors.ts'
 import { Cursor } from './parse-error.ts'
 import type { EmbedItem, SelectItem } from './query-ast.ts'
 
-// A cast must be a plain type name (`text`, `int4`, `double precision`, `text[]`): it is
-// written into the SQL, so anything else is refused at parse time.
-const CAST_TYPE = /^[a-z_][a-z0-9_ ]*(\[\])?$/i
+// A cast must be one plain type name (`text`, `int4`, `float8`, `text[]`), as PostgREST's
+// parser accepts: it is written into the SQL, so anything else is refused at parse time.
+// Spaces are refused too, or words after the type would be read as more SQL.
+const CAST_TYPE = /^[a-z_][a-z0-9_]*(\[\])?$/i
 
 /** Parses a `select` value into its items. */
 export function parseSelect(input: string): SelectItem[] {
