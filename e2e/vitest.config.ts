@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['e2e/**/*.spec.ts'],
-    testTimeout: 60_000,
+    testTimeout: 90_000,
     hookTimeout: 90_000,
     fileParallelism: false,
   },
