@@ -42,6 +42,13 @@ describe('formatLogArgs', () => {
     )
   })
 
+  test('quotes a string holding single quotes with double quotes, as a console does', () => {
+    expect(formatLogArgs([toLogged({ message: "table 'public.nope'" })])).toBe(
+      `{ message: "table 'public.nope'" }`,
+    )
+    expect(formatLogArgs([toLogged(['it\'s "x"'])])).toBe(`['it\\'s "x"']`)
+  })
+
   test('breaks a long value over indented lines', () => {
     const rows = [1, 2, 3].map((id) => ({ id, name: `Country number ${id}`, code: 'XX' }))
     expect(formatLogArgs([toLogged(rows)])).toBe(

@@ -160,6 +160,9 @@ function formatKey(key: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? key : quote(key)
 }
 
+// Single quotes, as a console prints strings, unless the text has some and no double ones.
 function quote(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`
+  const escaped = text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')
+  if (text.includes("'") && !text.includes('"')) return `"${escaped}"`
+  return `'${escaped.replace(/'/g, "\\'")}'`
 }
