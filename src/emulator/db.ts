@@ -40,6 +40,8 @@ export interface RequestContext {
   method: string
   path: string
   headers: Record<string, string>
+  /** Runs the transaction read-only, as PostgREST does for GET and HEAD. */
+  isReadOnly?: boolean
 }
 
 export interface QueryResult<Row = Record<string, unknown>> {
@@ -92,7 +94,8 @@ const SET_CONTEXT_SQL = `select
   set_config('request.jwt.claims', $2, true),
   set_config('request.method', $3, true),
   set_config('request.path', $4, true),
-  set_config('request.headers', $5, true)`
+  set_config('request.headers', $5, true),
+  set_config('transaction_read_only', $6, true)`
 
 /**
  * Runs `work` in one transaction as the request's role. A thrown error rolls it back;
@@ -105,7 +108,7 @@ export async function runInRequest<T>(
   work: (session: SqlSession) => Promise<T>,
   shouldRollback: (result: T) => boolean = () => false,
 ): Promise<T> {
-  const { requestId, role, claims, method, path, headers } = context
+  const { requestId, role, claims, method, path, headers, isReadOnly = false } = context
 
   return db.transaction(async (tx) => {
     const session = createSqlSession(tx, tracer, requestId)
@@ -115,6 +118,7 @@ export async function runInRequest<T>(
       method,
       path,
       JSON.stringify(headers),
+      isReadOnly ? 'on' : 'off',
     ])
 
     const result = await work(session)

@@ -71,3 +71,15 @@ describe('createEmulator', () => {
     expect(data).toHaveLength(2)
   })
 })
+
+describe('snapshots', () => {
+  test('a project booted from a snapshot continues its sequences where they were', async () => {
+    const project = await createProject({
+      sql: `create table tags (id int generated always as identity primary key, name text);
+insert into tags (name) values ('a'), ('b'), ('c');`,
+    })
+    const { data } = await project.service.from('tags').insert({ name: 'd' }).select('id')
+    await project.emulator.close()
+    expect(data).toEqual([{ id: 4 }])
+  })
+})

@@ -29,6 +29,7 @@ export function createRestService(context: ServiceContext) {
       const cache = await schemaCache.get()
       const schema = selectSchema(request, cache.schemas)
       const [first, second] = subpath.split('/').filter(Boolean).map(decodeURIComponent)
+      const isReadOnly = request.method === 'GET' || request.method === 'HEAD'
 
       const rest: RestRequest = {
         request,
@@ -48,6 +49,9 @@ export function createRestService(context: ServiceContext) {
               method: request.method,
               path: request.url.pathname.replace(/^\/rest\/v1/, ''),
               headers: request.headers,
+              // PostgREST runs GET and HEAD read-only: a view or function that writes fails
+              // with 25006 instead of changing data on a read.
+              isReadOnly,
             },
             work,
             shouldRollback,

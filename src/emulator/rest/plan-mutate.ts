@@ -130,7 +130,10 @@ export function planMutationWhere(
 ): string | null {
   const where = buildWhere(query.root.conditions, { alias: TARGET, params })
   const { limit, offset, order } = query.root
-  if (limit === null && offset === null) return where
+  if (limit === null && offset === null) {
+    if (where === null) throw requireWhereClause(rest.request.method)
+    return where
+  }
 
   // Not yet: limited writes to views and ordered by embedded resources; both answer 501.
   if (relation.kind !== 'table') throw rest.notYet('limit/offset on writes to a view')
@@ -147,6 +150,13 @@ export function planMutationWhere(
     limit: limit === null ? null : params.add(limit),
     offset: offset === null ? null : params.add(offset),
   })
+}
+
+// Supabase loads pg-safeupdate for API requests, so an update or delete without a filter
+// is refused instead of changing every row of the table.
+function requireWhereClause(method: string): RestError {
+  const statement = method === 'DELETE' ? 'DELETE' : 'UPDATE'
+  return new RestError(400, '21000', `${statement} requires a WHERE clause`)
 }
 
 /** The SQL default of each column, for rows that lack it under `missing=default`. */

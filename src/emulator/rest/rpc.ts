@@ -71,7 +71,6 @@ export async function handleRpc(rest: RestRequest): Promise<Response> {
     const { plan } = media
     const text = await rest.run(
       async (session) => {
-        if (isRead) await session.query('set transaction read only')
         const { rows } = await session.query(buildExplain(statement, plan), params.values)
         return formatPlan(rows, plan.format)
       },
@@ -84,8 +83,8 @@ export async function handleRpc(rest: RestRequest): Promise<Response> {
 
   const row = await rest.run(
     async (session) => {
-      // PostgREST runs GET and HEAD calls read-only, so a function that writes fails (25006).
-      if (isRead) await session.query('set transaction read only')
+      // GET and HEAD calls run read-only (see rest/index.ts), so a function that writes
+      // fails with 25006.
       const { rows } = await session.query<CallRow>(statement, params.values)
       const pageTotal = Number(rows[0].page_total)
       if (routine.returnsSet && !routine.returnsScalar && media.format === 'single') {
