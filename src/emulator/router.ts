@@ -45,7 +45,9 @@ export async function routeRequest(
   if (!isOpen) {
     if (!apikey) return jsonResponse(401, { message: 'No API key found in request' })
     const verified = await verifyJwt(apikey, keys.jwtSecret)
-    if (!verified.ok) {
+    // The gateway takes only the project's keys, not any token signed with its secret.
+    const isProjectKey = verified.ok && ['anon', 'service_role'].includes(verified.claims.role ?? '')
+    if (!isProjectKey) {
       return jsonResponse(401, {
         message: 'Invalid API key',
         hint: 'Double check your Supabase `anon` or `service_role` API key.',

@@ -83,3 +83,17 @@ insert into tags (name) values ('a'), ('b'), ('c');`,
     expect(data).toEqual([{ id: 4 }])
   })
 })
+
+describe('the gateway', () => {
+  test('refuses an apikey that is a validly signed token but not a project key', async () => {
+    const project = await createProject()
+    const { signJwt } = await import('../../src/emulator/keys.ts')
+    const token = await signJwt({ role: 'postgres' }, project.emulator.jwtSecret)
+    const response = await project.emulator.fetch(`${project.emulator.url}/rest/v1/x`, {
+      headers: { apikey: token },
+    })
+    await project.emulator.close()
+    expect(response.status).toBe(401)
+    expect(await response.json()).toMatchObject({ message: 'Invalid API key' })
+  })
+})
