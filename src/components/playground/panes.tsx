@@ -3,7 +3,7 @@
  * the first three list one entry per HTTP request, grouped by the trace's `requestId`.
  */
 import type { ReactNode } from 'react'
-import type { ConsoleLine, RequestEntry, Run } from '../../runner/index.ts'
+import type { ConsoleLine, Logged, RequestEntry, Run } from '../../runner/index.ts'
 import {
   REQUEST_HEADERS,
   RESPONSE_HEADERS,
@@ -190,7 +190,14 @@ export function ConsolePane({ run }: { run: Run }) {
 function ConsoleRow({ line }: { line: ConsoleLine }) {
   switch (line.kind) {
     case 'log':
-      return <pre className={`sb-log sb-log-${line.level}`}>{formatLogArgs(line.args)}</pre>
+      return (
+        <>
+          <pre className={`sb-log sb-log-${line.level}`}>{formatLogArgs(line.args)}</pre>
+          {line.args.filter(isImageDataUrl).map((arg, i) => (
+            <img key={i} className="sb-log-image" src={arg.value} alt="Image logged by the code" />
+          ))}
+        </>
+      )
     case 'uncaught':
       return (
         <pre className="sb-log sb-log-error">
@@ -215,4 +222,10 @@ function ConsoleRow({ line }: { line: ConsoleLine }) {
     case 'emulator-error':
       return <pre className="sb-log sb-log-error">The in-page project failed: {line.message}</pre>
   }
+}
+
+// A logged image data URL (a TOTP factor's QR code) is also shown as the image, so the
+// reader can scan it. Only raster and SVG data URLs: an <img> never runs their scripts.
+function isImageDataUrl(arg: Logged): arg is Extract<Logged, { kind: 'string' }> {
+  return arg.kind === 'string' && /^data:image\/(svg\+xml|png|gif|jpeg|webp)[;,]/.test(arg.value)
 }
