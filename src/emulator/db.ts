@@ -110,6 +110,12 @@ export async function runInRequest<T>(
 ): Promise<T> {
   const { requestId, role, claims, method, path, headers, isReadOnly = false } = context
 
+  // Not yet: Supabase's statement timeouts (3 s for anon, 8 s for authenticated). PGlite runs
+  // on the page's Worker thread and never fires them, so a statement that loops forever
+  // (say, an endless plpgsql loop called through rpc) holds the emulator until the page
+  // is reloaded. It can go once the emulator Worker is watched and restarted from its
+  // snapshot when a request outlives the timeout.
+
   return db.transaction(async (tx) => {
     const session = createSqlSession(tx, tracer, requestId)
     await session.query(SET_CONTEXT_SQL, [
