@@ -76,9 +76,17 @@ export function isTokenValid(
 
 /** Where a link should send the reader back to: `redirect_to`, else the site URL. */
 export function readRedirect(auth: AuthRequest): string {
-  // Not yet: GoTrue's redirect allow list; any redirect_to is accepted as given.
+  // Not yet: GoTrue's redirect allow list; any redirect_to (mobile deep links included) is
+  // accepted as given, except the schemes below.
   const fromBody = typeof auth.body.redirect_to === 'string' ? auth.body.redirect_to : ''
-  return auth.query.get('redirect_to') || fromBody || auth.settings.site_url
+  const requested = auth.query.get('redirect_to') || fromBody
+  // GoTrue falls back to the site URL for a target it does not allow; at least never send
+  // tokens to a URL that runs script or holds a document.
+  return requested && !hasScriptScheme(requested) ? requested : auth.settings.site_url
+}
+
+function hasScriptScheme(target: string): boolean {
+  return /^\s*(javascript|data|vbscript|blob|file):/i.test(target)
 }
 
 /** Adds a query parameter to a redirect target, which need not be an absolute URL. */
