@@ -85,9 +85,19 @@ export function createRunner(dataset: string): Runner {
   let lastResetId = 0
   const resets = new Map<number, (error?: SerializedError) => void>()
 
+  // Listeners hear of changes at most once a frame: a Run that logs in a tight loop sends
+  // thousands of messages, and re-rendering the panes for each froze the page.
+  let isNotifyQueued = false
   function setState(next: Partial<RunnerState>): void {
     state = { ...state, ...next }
-    listeners.forEach((listener) => listener(state))
+    if (isNotifyQueued) return
+    isNotifyQueued = true
+    const notify = () => {
+      isNotifyQueued = false
+      listeners.forEach((listener) => listener(state))
+    }
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(notify)
+    else setTimeout(notify, 0)
   }
   const setBoot = (boot: Partial<BootState>) => setState({ boot: { ...state.boot, ...boot } })
   const updateRun = (update: (run: Run) => Run) => setState({ run: update(state.run) })

@@ -77,8 +77,19 @@ function fileEvent(entry: RequestEntry, event: TraceEvent): RequestEntry {
   }
 }
 
-/** Appends a Console line. */
+/** How many logged lines one Run shows; drawing thousands would freeze the page. */
+export const MAX_CONSOLE_LOGS = 500
+
+/** Appends a Console line; logs past the limit are dropped, after one line that says so. */
 export function addConsoleLine(run: Run, line: ConsoleLine): Run {
+  if (line.kind === 'log') {
+    const logCount = run.console.filter((item) => item.kind === 'log').length
+    if (logCount > MAX_CONSOLE_LOGS) return run
+    if (logCount === MAX_CONSOLE_LOGS) {
+      const value = `Only the first ${MAX_CONSOLE_LOGS} console lines of a Run are shown.`
+      line = { kind: 'log', level: 'warn', args: [{ kind: 'string', value }] }
+    }
+  }
   return { ...run, console: [...run.console, line] }
 }
 

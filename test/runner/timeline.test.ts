@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest'
-import { addConsoleLine, addTraceEvent, createRun, endRun } from '../../src/runner/timeline.ts'
+import {
+  addConsoleLine,
+  addTraceEvent,
+  createRun,
+  endRun,
+  MAX_CONSOLE_LOGS,
+} from '../../src/runner/timeline.ts'
 import type { TraceEvent } from '../../src/emulator/index.ts'
 
 const request = (requestId: number, url: string): TraceEvent => ({
@@ -73,5 +79,21 @@ describe('endRun', () => {
       { kind: 'emulator-error', message: 'boom' } as const,
     ].reduce(addConsoleLine, createRun())
     expect(run.console.map(({ kind }) => kind)).toEqual(['stopped', 'emulator-error'])
+  })
+})
+
+describe('addConsoleLine', () => {
+  test('keeps the first 500 logs of a Run, then one line saying the rest were dropped', () => {
+    let run = createRun('running')
+    for (let i = 0; i < 600; i++) {
+      run = addConsoleLine(run, { kind: 'log', level: 'log', args: [{ kind: 'number', value: i }] })
+    }
+    run = addConsoleLine(run, { kind: 'stopped', seconds: 5 })
+
+    expect(MAX_CONSOLE_LOGS).toBe(500)
+    expect(run.console).toHaveLength(502)
+    expect(run.console[499]).toMatchObject({ args: [{ value: 499 }] })
+    expect(run.console[500]).toMatchObject({ level: 'warn' })
+    expect(run.console[501]).toEqual({ kind: 'stopped', seconds: 5 })
   })
 })
