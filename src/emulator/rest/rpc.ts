@@ -122,7 +122,11 @@ function planStatement(
     if (query.root.conditions.length || query.root.order.length || !isStar) {
       throw rest.notYet('select, filters or order on an rpc that returns scalars')
     }
-    return buildScalarQuery(source, routine.returnsSet, shouldCount)
+    if (!routine.returnsSet) return buildScalarQuery(source, false, shouldCount)
+    return buildScalarQuery(source, true, shouldCount, {
+      limit: page.limit === null ? null : params.add(page.limit),
+      offset: page.offset ? params.add(page.offset) : null,
+    })
   }
 
   const relation = routine.returnsRelation

@@ -74,7 +74,12 @@ export function buildVoidQuery(source: CallSql): string {
  * The statement for a function returning a scalar: its JSON value, or a JSON array of values
  * for `setof` scalars.
  */
-export function buildScalarQuery(source: CallSql, isSet: boolean, shouldCount: boolean): string {
+export function buildScalarQuery(
+  source: CallSql,
+  isSet: boolean,
+  shouldCount: boolean,
+  page: { limit: string | null; offset: string | null } = { limit: null, offset: null },
+): string {
   const args = formatWith(source, false)
   if (!isSet) {
     return (
@@ -85,9 +90,14 @@ export function buildScalarQuery(source: CallSql, isSet: boolean, shouldCount: b
   const from = source.argsFrom
     ? `from pgrst_args, lateral ${source.call} as pgrst_call(pgrst_value)`
     : `from ${source.call} as pgrst_call(pgrst_value)`
-  const total = shouldCount ? 'pg_catalog.count(*)' : 'null::bigint'
+  // limit/offset/Range page the values, as they do the rows of any other read.
+  const limit = page.limit === null ? '' : ` limit ${page.limit}`
+  const offset = page.offset === null ? '' : ` offset ${page.offset}`
+  const rows = `select pgrst_call.pgrst_value ${from}${limit}${offset}`
+  const total = shouldCount ? `(select pg_catalog.count(*) ${from})` : 'null::bigint'
   return (
     `${args}select ${total} as total_count, pg_catalog.count(*) as page_total, ` +
-    `coalesce(json_agg(pgrst_call.pgrst_value), '[]')::text as body ${from}`
+    `coalesce(json_agg(pgrst_page.pgrst_value), '[]')::text as body ` +
+    `from (${rows}) as pgrst_page`
   )
 }

@@ -126,6 +126,14 @@ describe('rpc', () => {
     expect((await project.anon.rpc('numbers', { n: 3 })).data).toEqual([1, 2, 3])
   })
 
+  test('range() pages a set of scalars, and the count covers them all', async () => {
+    const { data, count, status } = await project.anon
+      .rpc('numbers', { n: 10 }, { count: 'exact' })
+      .range(3, 4)
+    // Items 3 and 4 counted from 0 are the values 4 and 5; 2 of 10 is a partial page.
+    expect({ data, count, status }).toEqual({ data: [4, 5], count: 10, status: 206 })
+  })
+
   test('single() on a set-returning function answers one object', async () => {
     const { data } = await project.anon.rpc('all_cities').eq('id', 2).single()
     expect(data).toEqual({ id: 2, name: 'Copenhagen', country_id: 1, population: 660 })
