@@ -11,6 +11,24 @@ import type { Claims } from './keys.ts'
 
 export type Role = 'anon' | 'authenticated' | 'service_role' | 'postgres'
 
+/** The fields of a Postgres error from PGlite (`DatabaseError`) that services pass on. */
+export interface DatabaseErrorLike {
+  code?: string
+  message: string
+  detail?: string
+  hint?: string
+}
+
+/** Is this a Postgres error from PGlite (it carries a SQLSTATE and a severity)? */
+export function isDatabaseError(error: unknown): error is DatabaseErrorLike {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    'severity' in error
+  )
+}
+
 export interface BootOptions {
   /** A `dumpDataDir` tarball of an already bootstrapped database: skips initdb. */
   snapshot?: Blob | File

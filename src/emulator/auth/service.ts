@@ -4,7 +4,7 @@
  * user behind; the emails and texts it produced are delivered only once it commits.
  */
 import type { ServiceContext } from '../context.ts'
-import { runInRequest } from '../db.ts'
+import { isDatabaseError, runInRequest } from '../db.ts'
 import { jsonResponse, type ServiceRequest } from '../http.ts'
 import { parseBody, type AuthRequest } from './context.ts'
 import {
@@ -111,13 +111,4 @@ function withVersionHeader(response: Response): Response {
     response.headers.set(API_VERSION_HEADER, API_VERSION)
   }
   return response
-}
-
-function isDatabaseError(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as { code?: unknown }).code === 'string' &&
-    'severity' in error
-  )
 }

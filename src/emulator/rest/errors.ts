@@ -3,6 +3,7 @@
  * to HTTP statuses. Mirrors PostgREST's `Error.hs`; codes are grouped by hundreds
  * (PGRST1xx request, 2xx schema cache, 3xx JWT, SBx emulator gaps).
  */
+import type { DatabaseErrorLike } from '../db.ts'
 import { jsonResponse } from '../http.ts'
 
 export interface RestErrorBody {
@@ -85,13 +86,6 @@ export function statusForSqlState(code: string | undefined, role: string): numbe
   return 400
 }
 
-interface DatabaseErrorLike {
-  code?: string
-  message: string
-  detail?: string
-  hint?: string
-}
-
 /** Turns a PGlite `DatabaseError` into PostgREST's body, keeping SQLSTATE, detail and hint. */
 export function fromDatabaseError(error: DatabaseErrorLike, role: string): RestError {
   const status = statusForSqlState(error.code, role)
@@ -102,11 +96,6 @@ export function fromDatabaseError(error: DatabaseErrorLike, role: string): RestE
     error.detail ?? null,
     error.hint ?? null,
   )
-}
-
-/** Is this a Postgres error from PGlite (it carries a SQLSTATE)? */
-export function isDatabaseError(error: unknown): error is DatabaseErrorLike {
-  return typeof error === 'object' && error !== null && 'code' in error && 'severity' in error
 }
 
 /** Answers a RestError in PostgREST's wire shape. */

@@ -4,11 +4,11 @@
  */
 import type { ServiceContext } from '../context.ts'
 import type { Role } from '../db.ts'
-import { runInRequest } from '../db.ts'
+import { isDatabaseError, runInRequest } from '../db.ts'
 import { createResponse, readBearerToken, type ServiceRequest } from '../http.ts'
 import { verifyJwt, type Claims } from '../keys.ts'
 import type { RestRequest } from './context.ts'
-import { errorResponse, fromDatabaseError, isDatabaseError, notYet, RestError } from './errors.ts'
+import { errorResponse, fromDatabaseError, notYet, RestError } from './errors.ts'
 import { createSchemaCacheHolder } from './schema-cache.ts'
 import { handleRead } from './read.ts'
 import { handleMutation } from './mutate.ts'
