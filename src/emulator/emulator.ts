@@ -76,10 +76,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       db = await bootDatabase({ snapshot })
       context.onReset.forEach((listener) => listener())
     },
-    async dump() {
-      await db.exec('checkpoint')
-      return db.dumpDataDir('gzip')
-    },
+    dump: () => dumpDatabase(db),
     close: () => db.close(),
   }
 }
@@ -99,13 +96,18 @@ export async function buildSnapshot(dataset?: string, sql?: string): Promise<Blo
   const scripts = [dataset ? await loadDatasetSql(dataset) : '', sql ?? ''].filter(Boolean)
   const db = await bootDatabase({ sql: scripts })
   try {
-    // Without a checkpoint, a database booted from the dump replays its write-ahead log and
-    // sequences jump ahead (the next id after 5 would be 34).
-    await db.exec('checkpoint')
-    return await db.dumpDataDir('gzip')
+    return await dumpDatabase(db)
   } finally {
     await db.close()
   }
+}
+
+/** A gzipped tarball of the database, to boot another one from. */
+async function dumpDatabase(db: PGlite): Promise<Blob> {
+  // Without a checkpoint, a database booted from the dump replays its write-ahead log and
+  // sequences jump ahead (the next id after 5 would be 34).
+  await db.exec('checkpoint')
+  return db.dumpDataDir('gzip')
 }
 
 function createFetch(url: string, services: Services, keys: ProjectKeys, tracer: Tracer) {
