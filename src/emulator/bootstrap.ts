@@ -70,7 +70,22 @@ grant execute on function auth.jwt(), auth.uid(), auth.role(), auth.email()
   to anon, authenticated, service_role;
 `
 
+// As on a Supabase project, any DDL notifies `pgrst` so the REST layer reloads its schema
+// cache (and forgets prepared statements whose plans may no longer fit).
+const DDL_WATCH_SQL = `
+create or replace function extensions.pgrst_ddl_watch() returns event_trigger
+language plpgsql as $$ begin perform pg_notify('pgrst', 'reload schema'); end $$;
+create event trigger pgrst_ddl_watch on ddl_command_end
+  execute procedure extensions.pgrst_ddl_watch();
+create event trigger pgrst_drop_watch on sql_drop
+  execute procedure extensions.pgrst_ddl_watch();
+`
+
 /** SQL that turns a freshly initialised Postgres into a new Supabase project. */
-export const BOOTSTRAP_SQL = [ROLES_SQL, SCHEMAS_SQL, AUTH_FUNCTIONS_SQL, AUTH_SCHEMA_SQL].join(
-  '\n',
-)
+export const BOOTSTRAP_SQL = [
+  ROLES_SQL,
+  SCHEMAS_SQL,
+  AUTH_FUNCTIONS_SQL,
+  AUTH_SCHEMA_SQL,
+  DDL_WATCH_SQL,
+].join('\n')

@@ -4,8 +4,9 @@
  * are set locally, as PostgREST does, so `auth.uid()` and row level security behave as on
  * Supabase.
  */
-import { PGlite, type Transaction } from '@electric-sql/pglite'
+import { PGlite } from '@electric-sql/pglite'
 import { BOOTSTRAP_SQL } from './bootstrap.ts'
+import { beginTransaction, forgetPreparedStatements, type WireTransaction } from './wire-transaction.ts'
 import type { Tracer } from './trace.ts'
 import type { Claims } from './keys.ts'
 
@@ -38,16 +39,19 @@ export interface BootOptions {
 
 /** Boots PGlite either from a snapshot or from initdb plus the bootstrap and extra SQL. */
 export async function bootDatabase({ snapshot, sql = [] }: BootOptions): Promise<PGlite> {
+  let db: PGlite
   if (snapshot) {
-    const db = new PGlite({ loadDataDir: snapshot })
+    db = new PGlite({ loadDataDir: snapshot })
     await db.waitReady
-    return db
+  } else {
+    db = new PGlite()
+    await db.waitReady
+    await db.exec(BOOTSTRAP_SQL)
+    for (const script of sql) await db.exec(script)
   }
 
-  const db = new PGlite()
-  await db.waitReady
-  await db.exec(BOOTSTRAP_SQL)
-  for (const script of sql) await db.exec(script)
+  // DDL notifies `pgrst` (see the bootstrap); plans prepared before it may no longer fit.
+  await db.listen('pgrst', () => forgetPreparedStatements(db))
   return db
 }
 
@@ -73,8 +77,8 @@ export interface SqlSession {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>>
 }
 
-/** Wraps a PGlite transaction so every statement emits a `sql` trace event. */
-export function createSqlSession(tx: Transaction, tracer: Tracer, requestId: number): SqlSession {
+/** Wraps a request's transaction so every statement emits a `sql` trace event. */
+function createSqlSession(tx: WireTransaction, tracer: Tracer, requestId: number): SqlSession {
   return {
     async query(sql, params = []) {
       const started = performance.now()
@@ -134,19 +138,27 @@ export async function runInRequest<T>(
   // is reloaded. It can go once the emulator Worker is watched and restarted from its
   // snapshot when a request outlives the timeout.
 
-  return db.transaction(async (tx) => {
-    const session = createSqlSession(tx, tracer, requestId)
-    await session.query(SET_CONTEXT_SQL, [
-      role,
-      JSON.stringify(claims),
-      method,
-      path,
-      JSON.stringify(headers),
-      isReadOnly ? 'on' : 'off',
-    ])
+  return db._runExclusiveTransaction(async () => {
+    const tx = beginTransaction(db)
+    let result: T
+    try {
+      const session = createSqlSession(tx, tracer, requestId)
+      await session.query(SET_CONTEXT_SQL, [
+        role,
+        JSON.stringify(claims),
+        method,
+        path,
+        JSON.stringify(headers),
+        isReadOnly ? 'on' : 'off',
+      ])
+      result = await work(session)
+    } catch (error) {
+      await tx.end('rollback')
+      throw error
+    }
 
-    const result = await work(session)
-    if (shouldRollback(result)) await tx.rollback()
+    // A commit that fails (a deferred constraint, say) has already ended the transaction.
+    await tx.end(shouldRollback(result) ? 'rollback' : 'commit')
     return result
   })
 }

@@ -189,15 +189,6 @@ export async function loadSchemaCache(db: PGlite): Promise<SchemaCache> {
   return { schemas, relations, foreignKeys, routines }
 }
 
-const WATCH_DDL_SQL = `
-create or replace function extensions.pgrst_ddl_watch() returns event_trigger
-language plpgsql as $$ begin perform pg_notify('pgrst', 'reload schema'); end $$;
-drop event trigger if exists pgrst_ddl_watch;
-create event trigger pgrst_ddl_watch on ddl_command_end
-  execute procedure extensions.pgrst_ddl_watch();
-drop event trigger if exists pgrst_drop_watch;
-create event trigger pgrst_drop_watch on sql_drop
-  execute procedure extensions.pgrst_ddl_watch();`
 
 /**
  * Keeps a schema cache fresh: loads it lazily and marks it stale on every `pgrst`
@@ -209,7 +200,7 @@ export function createSchemaCacheHolder(getDb: () => PGlite) {
 
   async function watch(db: PGlite) {
     watchedDb = db
-    await db.exec(WATCH_DDL_SQL)
+    // The event triggers that send the notification are part of every project (bootstrap).
     await db.listen('pgrst', (payload) => {
       if (payload === '' || payload === 'reload schema') cache = null
     })

@@ -1,0 +1,163 @@
+/**
+ * A request's transaction, spoken directly in Postgres's wire protocol to PGlite.
+ *
+ * PGlite's `transaction()` and `query()` send each protocol message as a call of its own
+ * into the WASM backend (ten or more per request) and Postgres parses and plans every
+ * statement anew. Like PostgREST, whose statements are prepared by default, the emulator
+ * prepares each statement once per database under a name and afterwards only binds and
+ * executes it; `BEGIN` travels with the first statement. A one-row read then takes three
+ * trips: begin + set the request context, the query, commit.
+ */
+import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite'
+
+const { serialize } = protocol
+
+// Enough for every statement shape a lesson sends; the least recently used go beyond it.
+const MAX_PREPARED = 200
+
+interface Prepared {
+  name: string
+  /** Parameter type oids, to serialise values exactly as PGlite's `query()` does. */
+  paramTypes: number[]
+}
+
+interface PreparedStatements {
+  bySql: Map<string, Prepared>
+  /** Names to close with the next trip: evicted, or planned against an older schema. */
+  stale: string[]
+  nextId: number
+}
+
+const statementsByDb = new WeakMap<PGlite, PreparedStatements>()
+
+/** A transaction opened by `beginTransaction`; `end` must be called exactly once. */
+export interface WireTransaction {
+  query<Row>(sql: string, params?: unknown[]): Promise<Results<Row>>
+  end(outcome: 'commit' | 'rollback'): Promise<void>
+}
+
+/**
+ * Opens a transaction on `db`. The caller must hold PGlite's transaction lock for its
+ * whole life (`db._runExclusiveTransaction`), so no other statement lands inside it.
+ */
+export function beginTransaction(db: PGlite): WireTransaction {
+  // BEGIN is sent with the first statement, saving a trip.
+  let pending: Uint8Array[] = [serialize.query('BEGIN')]
+  let hasBegun = false
+
+  function send(parts: Uint8Array[]) {
+    const message = concatenate([...pending, ...parts])
+    pending = []
+    hasBegun = true
+    return db._runExclusiveQuery(() => db.execProtocolStream(message, { syncToFs: false }))
+  }
+
+  return {
+    async query<Row>(sql: string, params: unknown[] = []) {
+      // EXPLAIN of a generic plan would show `$1` where the reader expects the value.
+      const isOneOff = /^\s*explain\b/i.test(sql)
+      const statements = statementsOf(db)
+      const prepared = isOneOff ? null : touch(statements, sql)
+      const { name, paramTypes } = prepared ?? (await prepare(send, statements, sql, isOneOff))
+
+      const messages = await send([
+        serialize.bind({ statement: name, values: serializeValues(db, params, paramTypes) }),
+        serialize.describe({ type: 'P' }),
+        serialize.execute({}),
+        // Sync ends the statement; after an error it hands the backend back to the
+        // transaction, which `end('rollback')` then rolls back.
+        serialize.sync(),
+      ])
+      const results = parse.parseResults(messages, db.parsers)
+      return results[results.length - 1] as Results<Row>
+    },
+
+    async end(outcome) {
+      if (!hasBegun) return
+      try {
+        await send([serialize.query(outcome === 'commit' ? 'COMMIT' : 'ROLLBACK')])
+      } finally {
+        await db.syncToFs()
+      }
+    },
+  }
+}
+
+/**
+ * Forgets the statements prepared on `db`, after DDL: a cached plan whose tables changed
+ * shape fails with "cached plan must not change result type".
+ */
+export function forgetPreparedStatements(db: PGlite): void {
+  const statements = statementsByDb.get(db)
+  if (!statements) return
+  for (const { name } of statements.bySql.values()) statements.stale.push(name)
+  statements.bySql.clear()
+}
+
+function statementsOf(db: PGlite): PreparedStatements {
+  let statements = statementsByDb.get(db)
+  if (!statements) {
+    statements = { bySql: new Map(), stale: [], nextId: 1 }
+    statementsByDb.set(db, statements)
+  }
+  return statements
+}
+
+// Map order is use order: re-inserting keeps the least recently used first.
+function touch(statements: PreparedStatements, sql: string): Prepared | null {
+  const prepared = statements.bySql.get(sql)
+  if (!prepared) return null
+  statements.bySql.delete(sql)
+  statements.bySql.set(sql, prepared)
+  return prepared
+}
+
+// Parses `sql` in a trip of its own, so a statement that fails to parse is never
+// remembered, and learns its parameter types.
+async function prepare(
+  send: (parts: Uint8Array[]) => ReturnType<PGlite['execProtocolStream']>,
+  statements: PreparedStatements,
+  sql: string,
+  isOneOff: boolean,
+): Promise<Prepared> {
+  const name = isOneOff ? '' : `sandbase_${statements.nextId++}`
+  const closing = statements.stale.splice(0)
+  const messages = await send([
+    ...closing.map((stale) => serialize.close({ type: 'S', name: stale })),
+    serialize.parse({ name, text: sql }),
+    serialize.describe({ type: 'S', name }),
+    serialize.sync(),
+  ])
+  const description = parse.parseDescribeStatementResults(messages)
+  const prepared = { name, paramTypes: description }
+  if (isOneOff) return prepared
+
+  statements.bySql.set(sql, prepared)
+  if (statements.bySql.size > MAX_PREPARED) {
+    const [oldestSql, oldest] = statements.bySql.entries().next().value!
+    statements.bySql.delete(oldestSql)
+    statements.stale.push(oldest.name)
+  }
+  return prepared
+}
+
+// What PGlite's `query()` does with each value: the serializer of the parameter's type,
+// or the value's text.
+function serializeValues(db: PGlite, params: unknown[], paramTypes: number[]) {
+  return params.map((param, index) => {
+    if (param === null || param === undefined) return null
+    const serializer = db.serializers[paramTypes[index]]
+    return serializer ? serializer(param) : String(param)
+  })
+}
+
+function concatenate(parts: Uint8Array[]): Uint8Array {
+  const total = parts.reduce((length, part) => length + part.length, 0)
+  const bytes = new Uint8Array(total)
+  let offset = 0
+  for (const part of parts) {
+    bytes.set(part, offset)
+    offset += part.length
+  }
+  return bytes
+}

@@ -1,0 +1,151 @@
+/**
+ * The request transaction over PGlite's wire protocol with prepared statements: what a
+ * reader relies on is that answers stay right across schema changes, errors, rollbacks and
+ * concurrent requests, however the statements are cached underneath.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createProject, type Project } from '../helpers.ts'
+import { runInRequest } from '../../src/emulator/db.ts'
+import { createTracer } from '../../src/emulator/trace.ts'
+
+const SQL = `
+create table notes (id int primary key, body text not null);
+insert into notes values (1, 'one'), (2, 'two'), (3, 'three');
+create table ledger (
+  id int primary key,
+  parent int references ledger (id) deferrable initially deferred
+);
+create function add_note(id int, body text) returns void language sql
+  as $$ insert into notes values (id, body) $$;
+`
+
+describe('request transactions with prepared statements', () => {
+  let project: Project
+
+  beforeAll(async () => {
+    project = await createProject({ sql: SQL })
+  })
+  afterAll(() => project.emulator.close())
+
+  it('sees a column added after the same query ran before (select * re-planned)', async () => {
+    const before = await project.anon.from('notes').select('*').eq('id', 1)
+    expect(before.data).toEqual([{ id: 1, body: 'one' }])
+
+    await project.emulator.db.exec(`alter table notes add column pinned boolean default false`)
+
+    const after = await project.anon.from('notes').select('*').eq('id', 1)
+    expect(after.error).toBeNull()
+    expect(after.data).toEqual([{ id: 1, body: 'one', pinned: false }])
+
+    await project.emulator.db.exec(`alter table notes drop column pinned`)
+    const dropped = await project.anon.from('notes').select('*').eq('id', 1)
+    expect(dropped.data).toEqual([{ id: 1, body: 'one' }])
+  })
+
+  it('re-prepares a statement whose rows change shape after DDL', async () => {
+    // Services that read rows directly (auth) would otherwise hit Postgres's "cached plan
+    // must not change result type" after the table gains a column.
+    const context = {
+      requestId: 0,
+      role: 'service_role' as const,
+      claims: { role: 'service_role' },
+      method: 'GET',
+      path: '/',
+      headers: {},
+    }
+    const readNote = () =>
+      runInRequest(project.emulator.db, createTracer(), context, (session) =>
+        session.query('select * from notes where id = $1', [3]),
+      )
+    expect((await readNote()).rows).toEqual([{ id: 3, body: 'three' }])
+
+    await project.emulator.db.exec(`alter table notes add column rank int default 7`)
+    expect((await readNote()).rows).toEqual([{ id: 3, body: 'three', rank: 7 }])
+    await project.emulator.db.exec(`alter table notes drop column rank`)
+  })
+
+  it('answers a bad value with 22P02, then the same query shape works again', async () => {
+    const bad = await project.anon.from('notes').select().eq('id', 'not-a-number')
+    expect(bad.status).toBe(400)
+    expect(bad.error?.code).toBe('22P02')
+
+    const good = await project.anon.from('notes').select().eq('id', 2)
+    expect(good.data).toEqual([{ id: 2, body: 'two' }])
+  })
+
+  it('rolls back a failed write, leaving no partial rows', async () => {
+    // The second row collides with id 1: the whole insert is one statement and fails.
+    const failed = await project.service.from('notes').insert([
+      { id: 10, body: 'ten' },
+      { id: 1, body: 'again' },
+    ])
+    expect(failed.error?.code).toBe('23505')
+
+    const { count } = await project.anon
+      .from('notes')
+      .select('*', { count: 'exact', head: true })
+      .eq('id', 10)
+    expect(count).toBe(0)
+  })
+
+  it('reports a constraint checked at commit and keeps serving requests', async () => {
+    // The foreign key is deferred: it fails only when the transaction commits.
+    const failed = await project.service.from('ledger').insert({ id: 1, parent: 99 })
+    expect(failed.error?.code).toBe('23503')
+
+    const ok = await project.service.from('ledger').insert({ id: 2, parent: null }).select()
+    expect(ok.data).toEqual([{ id: 2, parent: null }])
+    const rows = await project.service.from('ledger').select('id')
+    expect(rows.data).toEqual([{ id: 2 }])
+  })
+
+  it('discards a write made with Prefer: tx=rollback', async () => {
+    const response = await project.emulator.fetch(`${project.emulator.url}/rest/v1/notes`, {
+      method: 'POST',
+      headers: {
+        apikey: project.emulator.serviceRoleKey,
+        authorization: `Bearer ${project.emulator.serviceRoleKey}`,
+        'content-type': 'application/json',
+        prefer: 'tx=rollback, return=representation',
+      },
+      body: JSON.stringify({ id: 20, body: 'twenty' }),
+    })
+    expect(response.status).toBe(201)
+    expect(await response.json()).toEqual([{ id: 20, body: 'twenty' }])
+
+    const { data } = await project.anon.from('notes').select().eq('id', 20)
+    expect(data).toEqual([])
+  })
+
+  it('keeps concurrent requests apart', async () => {
+    const writes = Array.from({ length: 12 }, (_, i) =>
+      project.service.rpc('add_note', { id: 100 + i, body: `note ${100 + i}` }),
+    )
+    const reads = Array.from({ length: 12 }, (_, i) =>
+      project.anon.from('notes').select('id').eq('id', (i % 3) + 1).single(),
+    )
+    const [written, read] = await Promise.all([Promise.all(writes), Promise.all(reads)])
+
+    expect(written.every(({ error }) => error === null)).toBe(true)
+    expect(read.map(({ data }) => data?.id)).toEqual(
+      Array.from({ length: 12 }, (_, i) => (i % 3) + 1),
+    )
+    const { count } = await project.anon
+      .from('notes')
+      .select('*', { count: 'exact', head: true })
+      .gte('id', 100)
+    expect(count).toBe(12)
+  })
+
+  it('serves more distinct query shapes than it keeps prepared', async () => {
+    // Each distinct column list is a distinct statement; 260 exceeds what is kept.
+    const shapes = Array.from({ length: 260 }, (_, i) => `id,body,n${i}:id`)
+    for (const select of shapes) {
+      const { data, error } = await project.anon.from('notes').select(select).eq('id', 3)
+      expect(error).toBeNull()
+      expect(data).toHaveLength(1)
+    }
+    const first = await project.anon.from('notes').select(shapes[0]).eq('id', 3)
+    expect(first.data).toEqual([{ id: 3, body: 'three', n0: 3 }])
+  })
+})
