@@ -8,7 +8,8 @@ import { loadDatasetSql } from './datasets.ts'
 import { createProjectKeys, DEFAULT_JWT_SECRET, type ProjectKeys } from './keys.ts'
 import { createTracer, type Tracer, type TraceListener } from './trace.ts'
 import { routeRequest, type Services } from './router.ts'
-import { createResponse, type ServiceRequest } from './http.ts'
+import { createResponse, readResponseText, type ServiceRequest } from './http.ts'
+import { readFetchRequest } from './fetch-request.ts'
 import { createRestService } from './rest/index.ts'
 import { createAuthService } from './auth/index.ts'
 import type { ServiceContext } from './context.ts'
@@ -117,36 +118,33 @@ function createFetch(url: string, services: Services, keys: ProjectKeys, tracer:
     input: RequestInfo | URL,
     init?: RequestInit,
   ): Promise<Response> {
-    const request = new Request(input, init)
-    const requestUrl = new URL(request.url)
+    const request = await readFetchRequest(input, init)
+    const requestUrl = request.url
     const requestId = tracer.nextRequestId()
     const started = performance.now()
 
-    const headers: Record<string, string> = {}
-    request.headers.forEach((value, name) => (headers[name.toLowerCase()] = value))
-    const body = ['GET', 'HEAD'].includes(request.method) ? null : await request.text()
     tracer.emit({
       type: 'http-request',
       requestId,
       method: request.method,
       url: requestUrl.pathname + requestUrl.search,
-      headers,
-      body: body || null,
+      headers: request.headers,
+      body: request.body || null,
     })
 
     const serviceRequest: ServiceRequest = {
       requestId,
       method: request.method,
       url: requestUrl,
-      headers,
-      body: body || null,
+      headers: request.headers,
+      body: request.body || null,
     }
     const response =
       requestUrl.origin === origin
         ? await routeSafely(serviceRequest, services, keys)
         : createResponse(502, JSON.stringify({ message: 'Sandbase only serves ' + origin }))
 
-    const responseBody = request.method === 'HEAD' ? null : await response.clone().text()
+    const responseBody = request.method === 'HEAD' ? null : await readResponseText(response)
     const responseHeaders: Record<string, string> = {}
     response.headers.forEach((value, name) => (responseHeaders[name] = value))
     tracer.emit({

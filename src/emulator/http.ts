@@ -40,11 +40,22 @@ export function createResponse(
 ): Response {
   // The Fetch API forbids a body on these statuses.
   const hasNoBody = status === 204 || status === 304
-  return new Response(hasNoBody ? null : body, {
+  const response = new Response(hasNoBody ? null : body, {
     status,
     statusText: STATUS_TEXT[status] ?? '',
     headers,
   })
+  responseTexts.set(response, hasNoBody ? '' : (body ?? ''))
+  return response
+}
+
+// The text each response was built from, so the trace can show it without cloning the
+// response and reading it a second time.
+const responseTexts = new WeakMap<Response, string>()
+
+/** The body of a response as text, without consuming it. */
+export async function readResponseText(response: Response): Promise<string> {
+  return responseTexts.get(response) ?? (await response.clone().text())
 }
 
 /** A JSON response with the given status. */
