@@ -30,7 +30,7 @@ export async function readFetchRequest(
     ? written.toUpperCase()
     : written
   const body = method === 'GET' || method === 'HEAD' ? null : ((init.body as string) ?? null)
-  if ((method === 'GET' || method === 'HEAD') && init.body) {
+  if ((method === 'GET' || method === 'HEAD') && init.body != null) {
     // What `new Request` says about a body on a read, so callers meet the same error.
     throw new TypeError('Request with GET/HEAD method cannot have body.')
   }
