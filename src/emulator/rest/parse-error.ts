@@ -21,6 +21,13 @@ export function parseFailure(
   )
 }
 
+/**
+ * How deep logic trees and embedded selects may nest. Differs on purpose: PostgREST sets no
+ * such limit, but thousands of levels overflowed the emulator's stack (a 500); real queries
+ * stay far below it.
+ */
+export const MAX_NESTING = 64
+
 /** A tiny cursor over one parameter value, so each grammar reads left to right. */
 export class Cursor {
   position = 0
@@ -51,6 +58,11 @@ export class Cursor {
     if (!this.startsWith(text)) return false
     this.position += text.length
     return true
+  }
+
+  /** Fails when `depth` passes MAX_NESTING, so deep input is a 400, not a stack overflow. */
+  checkDepth(depth: number): void {
+    if (depth > MAX_NESTING) throw this.fail(`at most ${MAX_NESTING} levels of nesting`)
   }
 
   /** Consumes `text` or fails with what was expected instead. */

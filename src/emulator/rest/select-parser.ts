@@ -90,6 +90,7 @@ function readEmbed(
     if (word === 'inner' || word === 'left') joinType = word
     else hint = word
   }
+  cursor.checkDepth(depth + 1)
   cursor.expect('(', '"(" to open the embedded select')
   const select = readItems(cursor, depth + 1)
   cursor.expect(')', '"," or ")"')

@@ -69,4 +69,25 @@ describe('logic trees: or, and, not', () => {
     expect(body.code).toBe('PGRST100')
     expect(body.details).toBe('unexpected "n" expecting "not" or operator (eq, gt, ...)')
   })
+
+  test('a deeply nested tree is a 400 PGRST100, not a crash, and 60 levels still work', async () => {
+    const deep = 'or('.repeat(3000) + 'id.eq.1' + ')'.repeat(3000)
+    const refused = await raw(`or=(${deep})`)
+    expect(refused.status).toBe(400)
+    expect(refused.body.code).toBe('PGRST100')
+
+    // 60 nested or() around one condition select exactly that row.
+    const fine = 'or('.repeat(59) + 'id.eq.3' + ')'.repeat(59)
+    expect((await raw(`or=(${fine})`)).body).toEqual([{ id: 3 }])
+  })
+
+  test('deeply nested embeddings are a 400 PGRST100, not a crash', async () => {
+    const { url, anonKey, fetch } = project.emulator
+    const select = 'a('.repeat(3000) + 'id' + ')'.repeat(3000)
+    const response = await fetch(`${url}/rest/v1/items?select=${select}`, {
+      headers: { apikey: anonKey },
+    })
+    expect(response.status).toBe(400)
+    expect((await response.json()).code).toBe('PGRST100')
+  })
 })
