@@ -37,10 +37,12 @@ export async function readFetchRequest(
   return { method, url: new URL(String(input)), headers: readHeaders(init.headers), body }
 }
 
-// A Headers object validates names and values and joins repeats, as `new Request` would.
+// A Headers object validates names and values and joins repeats, as `new Request` would;
+// supabase-js passes one already.
 function readHeaders(init: HeadersInit | undefined): Record<string, string> {
   const headers: Record<string, string> = {}
-  new Headers(init).forEach((value, name) => (headers[name] = value))
+  const valid = init instanceof Headers ? init : new Headers(init)
+  valid.forEach((value, name) => (headers[name] = value))
   return headers
 }
 

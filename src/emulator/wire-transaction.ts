@@ -12,6 +12,14 @@ import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite
 
 const { serialize } = protocol
 
+// Messages that never change, encoded once.
+const BEGIN = serialize.query('BEGIN')
+const COMMIT = serialize.query('COMMIT')
+const ROLLBACK = serialize.query('ROLLBACK')
+const DESCRIBE_PORTAL = serialize.describe({ type: 'P' })
+const EXECUTE = serialize.execute({})
+const SYNC = serialize.sync()
+
 // Enough for every statement shape a lesson sends; the least recently used go beyond it.
 const MAX_PREPARED = 200
 
@@ -42,13 +50,15 @@ export interface WireTransaction {
  */
 export function beginTransaction(db: PGlite): WireTransaction {
   // BEGIN is sent with the first statement, saving a trip.
-  let pending: Uint8Array[] = [serialize.query('BEGIN')]
+  let pending: Uint8Array[] = [BEGIN]
   let hasBegun = false
 
   function send(parts: Uint8Array[]) {
     const message = concatenate([...pending, ...parts])
     pending = []
     hasBegun = true
+    // The query lock still matters inside the transaction: a service may run two statements
+    // at once (Promise.all), and PGlite reads each call's results after an await.
     return db._runExclusiveQuery(() => db.execProtocolStream(message, { syncToFs: false }))
   }
 
@@ -62,11 +72,11 @@ export function beginTransaction(db: PGlite): WireTransaction {
 
       const messages = await send([
         serialize.bind({ statement: name, values: serializeValues(db, params, paramTypes) }),
-        serialize.describe({ type: 'P' }),
-        serialize.execute({}),
+        DESCRIBE_PORTAL,
+        EXECUTE,
         // Sync ends the statement; after an error it hands the backend back to the
         // transaction, which `end('rollback')` then rolls back.
-        serialize.sync(),
+        SYNC,
       ])
       const results = parse.parseResults(messages, db.parsers)
       return results[results.length - 1] as Results<Row>
@@ -75,7 +85,7 @@ export function beginTransaction(db: PGlite): WireTransaction {
     async end(outcome) {
       if (!hasBegun) return
       try {
-        await send([serialize.query(outcome === 'commit' ? 'COMMIT' : 'ROLLBACK')])
+        await send([outcome === 'commit' ? COMMIT : ROLLBACK])
       } finally {
         await db.syncToFs()
       }
@@ -126,7 +136,7 @@ async function prepare(
     ...closing.map((stale) => serialize.close({ type: 'S', name: stale })),
     serialize.parse({ name, text: sql }),
     serialize.describe({ type: 'S', name }),
-    serialize.sync(),
+    SYNC,
   ])
   const description = parse.parseDescribeStatementResults(messages)
   const prepared = { name, paramTypes: description }
