@@ -111,6 +111,7 @@ export async function handleConsent(auth: AuthRequest): Promise<Response> {
     scopes: state.scopes,
     redirect_to: state.redirect_to,
     suggested_email: suggested,
+    is_linking: state.linking_target_id !== null,
     approve_url: `${auth.baseUrl}/__sandbase/consent/approve?${query}`,
     deny_url: `${auth.baseUrl}/__sandbase/consent/deny?${query}`,
   })
