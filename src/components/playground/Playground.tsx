@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState, useSyncExternalStore } from 'react'
 import { createRunner, type Runner } from '../../runner/index.ts'
 import { BootStatus } from './BootStatus.tsx'
 import { CodeEditor } from './CodeEditor.tsx'
+import { ConsentCard } from './ConsentCard.tsx'
 import { InboxPane } from './InboxPane.tsx'
 import { ConsolePane, RequestPane, ResponsePane, SqlPane } from './panes.tsx'
 
@@ -47,7 +48,9 @@ export default function Playground({ examples, dataset, js, python }: Playground
     [tab],
   )
 
-  const isBusy = state.run.status === 'compiling' || state.run.status === 'running'
+  // A Run waiting on the consent card can be replaced by a new one, as its card says.
+  const isBusy =
+    state.run.status === 'compiling' || (state.run.status === 'running' && !state.consent)
   return (
     <div
       className="sb-playground not-content"
@@ -136,6 +139,14 @@ export default function Playground({ examples, dataset, js, python }: Playground
           )}
         </aside>
       </div>
+
+      {state.consent && (
+        <ConsentCard
+          key={state.consent.id}
+          screen={state.consent.screen}
+          onAnswer={runner.answerConsent}
+        />
+      )}
 
       <div className="sb-panes">
         <RequestPane run={state.run} />
