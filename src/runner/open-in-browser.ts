@@ -59,7 +59,9 @@ export function createOpenInBrowser({ fetch, projectUrl, decide }: BrowserStandI
   return async function openInBrowser(start, options = {}) {
     let url = new URL(start)
     for (let hop = 0; hop < MAX_REDIRECTS; hop += 1) {
-      // The app's own pages (the redirectTo) are not served here: the browser stops there.
+      // Not yet: loading the app's page at the redirectTo, where supabase-js in a browser
+      // (detectSessionInUrl) would read the session by itself; the URL is returned instead
+      // and the example reads it (setSession, exchangeCodeForSession).
       if (!isProject(url)) return url
       if (url.pathname === CONSENT_PATH) {
         url = await passConsent(url, options)

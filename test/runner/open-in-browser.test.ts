@@ -94,7 +94,7 @@ describe('openInBrowser', () => {
     expect(readClaims(token).email).toBe('typed@example.com')
   })
 
-  test('ends on the redirectTo with error=access_denied after Deny, and signs nobody up', async () => {
+  test('ends on the redirectTo with error=access_denied after Deny; nobody signs up', async () => {
     const { openInBrowser } = createBrowser(deny)
     const back = await openInBrowser(await startOAuth(createAppClient()), {
       approveAs: 'said.no@example.com',

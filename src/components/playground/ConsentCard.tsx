@@ -77,7 +77,9 @@ export function ConsentCard({
           <button type="button" className="sb-button" onClick={() => onAnswer({ approve: false })}>
             Deny
           </button>
-          <span className="sb-meta">The Run waits for you; its time limit is paused.</span>
+          <span className="sb-meta">
+            The Run waits for you, its time limit paused; Run or Reset cancels it.
+          </span>
         </p>
       </form>
     </section>

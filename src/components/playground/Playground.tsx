@@ -120,7 +120,11 @@ export default function Playground({ examples, dataset, js, python }: Playground
             onChange={edit}
             onRun={run}
           />
-          <BootStatus boot={state.boot} run={state.run} />
+          <BootStatus
+            boot={state.boot}
+            run={state.run}
+            isWaitingForConsent={state.consent !== null}
+          />
         </div>
 
         <aside className="sb-calls" aria-label="The same call in JavaScript and Python">
