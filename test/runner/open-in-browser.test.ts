@@ -103,6 +103,7 @@ describe('openInBrowser', () => {
     const fragment = new URLSearchParams(back.hash.slice(1))
     expect(fragment.get('error')).toBe('access_denied')
     expect(fragment.has('access_token')).toBe(false)
+    expect(back.searchParams.get('error')).toBe('access_denied')
 
     const admin = createClient(emulator.url, emulator.serviceRoleKey, {
       global: { fetch: emulator.fetch },
