@@ -96,6 +96,22 @@ describe('consent', () => {
   })
 })
 
+describe('ID token', () => {
+  test('ID token: the card stands in for the provider SDK; Approve gives a token', async () => {
+    lesson = await openLesson('/lessons/auth/sign-in-with-id-token/')
+    const card = await runToConsent(lesson)
+    expect(await card.innerText()).toContain('Google')
+    expect(await card.innerText()).toContain('as an ID token (no redirect)')
+    expect(await card.getByRole('textbox').inputValue()).toBe('margaret@example.com')
+
+    const count = await runCount(lesson.page)
+    await card.getByRole('button', { name: 'Approve' }).click()
+    await waitForRunEnd(lesson.page, count)
+    expect(await lesson.pane('Request').innerText()).toContain('grant_type=id_token')
+    expect(await lesson.pane('Console').innerText()).toContain('margaret@example.com')
+  })
+})
+
 describe('sessions', () => {
   const code = (action: string) => `import { createClient } from '@supabase/supabase-js'
 const client = createClient(process.env.SUPABASE_URL, process.env.SUPABASE_ANON_KEY)

@@ -14,6 +14,7 @@ import {
   type ConsentAnswer,
   type ConsentScreen,
 } from './open-in-browser.ts'
+import { createGetIdToken } from './provider-sdk.ts'
 import { withDefaultStorage } from './reader-clients.ts'
 import { createSessionStorage, type SessionStorage } from './user-runtime.ts'
 
@@ -34,8 +35,8 @@ export interface NodeRunOptions {
    */
   sessionItems?: Record<string, string>
   /**
-   * Answers the consent screens `openInBrowser` reaches; by default Approve, as the email
-   * the screen shows (the example's `approveAs`, or the provider's suggestion).
+   * Answers the consent screens of `openInBrowser` and `getIdToken`; by default Approve, as
+   * the email the screen shows (the example's `approveAs`, or the provider's suggestion).
    */
   decideConsent?: (screen: ConsentScreen) => Promise<ConsentAnswer>
 }
@@ -77,17 +78,16 @@ async function runNow(emulator: Emulator, source: string, options: NodeRunOption
     if (value === null) delete sessionItems[key]
     else sessionItems[key] = value
   })
-  const openInBrowser = createOpenInBrowser({
-    fetch: emulator.fetch,
-    projectUrl: emulator.url,
-    decide: decideConsent,
-  })
+  const standIn = { fetch: emulator.fetch, projectUrl: emulator.url, decide: decideConsent }
+  const openInBrowser = createOpenInBrowser(standIn)
+  const getIdToken = createGetIdToken({ ...standIn, anonKey: emulator.anonKey })
   Object.assign(globalThis, {
     [RUNTIME_GLOBAL]: {
       modules: { '@supabase/supabase-js': createRoutedSdk(emulator, storage) },
       supabase: createProjectClient(emulator, storage),
       console: { ...console, log: capture, info: capture, warn: capture, error: capture },
       openInBrowser,
+      getIdToken,
       env: {
         SUPABASE_URL: emulator.url,
         SUPABASE_ANON_KEY: emulator.anonKey,

@@ -11,8 +11,9 @@ export interface ConsentScreen {
   provider: string
   /** The scopes the app asked for, space separated; empty for the provider's defaults. */
   scopes: string
-  /** Where the browser lands once the auth server is done. */
-  redirectTo: string
+  /** Where the browser lands once the auth server is done; `null` for an ID token, which
+   * the provider's SDK hands to the app's code without any redirect. */
+  redirectTo: string | null
   /** The email the approval is made as, unless whoever decides changes it. */
   email: string
   /** True when a signed-in user is linking this provider to their account. */

@@ -10,6 +10,7 @@ import { createBridgeFetch, type Bridge } from './bridge-fetch.ts'
 import { RUNTIME_GLOBAL } from './compile.ts'
 import { createOpenInBrowser, type ConsentAnswer, type ConsentScreen } from './open-in-browser.ts'
 import type { FromUser, ToUser } from './protocol.ts'
+import { createGetIdToken } from './provider-sdk.ts'
 import { withPageStorage } from './reader-clients.ts'
 import { lockNetwork } from './sandbox.ts'
 import { serializeError } from './serialize.ts'
@@ -85,12 +86,19 @@ function prepare(message: Extract<ToUser, { type: 'prepare' }>): void {
     projectUrl: url,
     decide: askReader,
   })
+  const getIdToken = createGetIdToken({
+    fetch: bridge.fetch,
+    projectUrl: url,
+    anonKey,
+    decide: askReader,
+  })
   Object.assign(globalThis, {
     [RUNTIME_GLOBAL]: {
       modules: { '@supabase/supabase-js': readerSdk },
       supabase,
       console,
       openInBrowser,
+      getIdToken,
       env,
     },
   })

@@ -52,7 +52,11 @@ export function ConsentCard({
           <div>
             <dt>Returns to</dt>
             <dd>
-              <code>{screen.redirectTo}</code>
+              {screen.redirectTo === null ? (
+                'your app’s code, as an ID token (no redirect)'
+              ) : (
+                <code>{screen.redirectTo}</code>
+              )}
             </dd>
           </div>
           <div>
