@@ -90,4 +90,14 @@ console.log(mine.data.length, all.data.length)`, page)
     // Ada owns two of the dataset's three notes (see the auth overview lesson).
     expect(logs).toEqual([[2, 3]])
   })
+
+  test('reach a service-role client that persists, which then runs as the user', async () => {
+    // The pitfall the auth overview warns of: the stored session's token replaces the key.
+    const page: Record<string, string> = {}
+    await run(`const client = supabase\n${SIGN_IN_ADA}`, page)
+    const logs = await run(`const admin = createClient(url, serviceKey)
+const all = await admin.from('notes').select('body')
+console.log(all.data.length)`, page)
+    expect(logs).toEqual([[2]])
+  })
 })
