@@ -51,8 +51,8 @@ export interface Runner {
   boot(): void
   run(source: string): Promise<void>
   reset(): Promise<void>
-  /** The reader's Approve or Deny on the open consent card. */
-  answerConsent(answer: ConsentAnswer): void
+  /** The reader's Approve or Deny on consent card `id`; a stale card's click is ignored. */
+  answerConsent(id: number, answer: ConsentAnswer): void
   subscribe(listener: (state: RunnerState) => void): () => void
   getState(): RunnerState
 }
@@ -276,8 +276,9 @@ export function createRunner(dataset: string): Runner {
     current.timeLeft -= performance.now() - current.timerStarted
   }
 
-  function answerConsent(answer: ConsentAnswer): void {
-    if (!current || !state.consent) return
+  function answerConsent(id: number, answer: ConsentAnswer): void {
+    // A second click on a card that is going away must not answer the card after it.
+    if (!current || state.consent?.id !== id) return
     current.worker.postMessage({ type: 'consent-answer', answer } satisfies ToUser)
     setState({ consent: null })
     startTimeLimit()

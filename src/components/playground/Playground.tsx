@@ -48,6 +48,7 @@ export default function Playground({ examples, dataset, js, python }: Playground
     [tab],
   )
 
+  const { consent } = state
   // A Run waiting on the consent card can be replaced by a new one, as its card says.
   const isBusy =
     state.run.status === 'compiling' || (state.run.status === 'running' && !state.consent)
@@ -144,11 +145,11 @@ export default function Playground({ examples, dataset, js, python }: Playground
         </aside>
       </div>
 
-      {state.consent && (
+      {consent && (
         <ConsentCard
-          key={state.consent.id}
-          screen={state.consent.screen}
-          onAnswer={runner.answerConsent}
+          key={consent.id}
+          screen={consent.screen}
+          onAnswer={(answer) => runner.answerConsent(consent.id, answer)}
         />
       )}
 
