@@ -64,7 +64,7 @@ export type ToUser =
       anonKey: string
       serviceRoleKey: string
       port: MessagePort
-      /** What the ready client's auth storage held when the last Run ended. */
+      /** What the page's session store held when the last Run ended (every client's). */
       storage: Record<string, string>
     }
   | { type: 'start'; code: string }
@@ -78,7 +78,7 @@ export type FromUser =
   | { type: 'uncaught'; error: SerializedError }
   | { type: 'finished' }
   | { type: 'storage-set'; key: string; value: string | null }
-  /** `openInBrowser` reached the stand-in provider: show the consent card and wait. */
+  /** `openInBrowser` or `getIdToken` reached the stand-in provider: show the card, wait. */
   | { type: 'consent-open'; screen: ConsentScreen }
 
 /** A user Worker's fetch, carried over its MessagePort to the emulator Worker. */

@@ -42,7 +42,7 @@ export interface RunnerState {
   inbox: InboxMessage[]
   /** How many Runs were started, so a test or the island can tell one Run from the next. */
   runCount: number
-  /** The consent screen the Run waits on (`openInBrowser`), until the reader answers. */
+  /** The consent screen the Run waits on (`openInBrowser`, `getIdToken`) until answered. */
   consent: { id: number; screen: ConsentScreen } | null
 }
 
@@ -93,7 +93,8 @@ export function createRunner(dataset: string): Runner {
     timeLeft: number
     timerStarted: number
   } | null = null
-  // The ready client's auth storage between Runs: a session survives until Reset.
+  // The page's session store between Runs (localStorage's stand-in), shared by the ready
+  // client and the clients the reader creates: a session survives until Reset.
   let sessionItems: Record<string, string> = {}
   let lastResetId = 0
   // Numbers consent cards, so the page renders a fresh card for each, even when two match.

@@ -26,7 +26,7 @@ let bridge: Bridge | null = null
 let isModuleDone = false
 let hasFinished = false
 let moduleCode = ''
-// The consent card the page shows for `openInBrowser`, waiting for the reader's click.
+// The consent card the page shows for `openInBrowser` or `getIdToken`, awaiting a click.
 let answerConsent: ((answer: ConsentAnswer) => void) | null = null
 
 function post(message: FromUser): void {
