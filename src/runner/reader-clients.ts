@@ -10,6 +10,9 @@ import type { SessionStorage } from './user-runtime.ts'
 type CreateClient = typeof Sdk.createClient
 type ClientOptions = NonNullable<Parameters<CreateClient>[2]>
 
+// Not yet: clients built with `new SupabaseClient()` instead of createClient(); they get no
+// page storage and keep their session in memory for one Run.
+
 /** Wraps `createClient` so clients without a storage of their own use `storage`. */
 export function withPageStorage(createClient: CreateClient, storage: SessionStorage): CreateClient {
   return ((url: string, key: string, options: ClientOptions = {}) =>
