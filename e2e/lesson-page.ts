@@ -55,8 +55,22 @@ export async function openLesson(path: string): Promise<LessonPage> {
 
 /** Waits until Run number `count` has ended, however it ended. */
 export async function waitForRunEnd(page: Page, count: number): Promise<void> {
-  const ended = ['done', 'failed', 'stopped']
+  await page.locator(endedRun(count)).waitFor({ timeout: 20_000 })
+}
+
+/** Waits until Run `count` has ended, approving each consent card it waits on meanwhile. */
+export async function waitForRunEndApproving(page: Page, count: number): Promise<void> {
+  const card = page.getByRole('dialog', { name: 'Sign-in consent' })
+  for (;;) {
+    await page.locator(`${endedRun(count)}, .sb-consent`).first().waitFor({ timeout: 20_000 })
+    if ((await card.count()) === 0) return
+    // A card on its way out ignores the click; the next loop finds the next card or the end.
+    await card.getByRole('button', { name: 'Approve' }).click()
+  }
+}
+
+function endedRun(count: number): string {
+  return ['done', 'failed', 'stopped']
     .map((status) => `.sb-playground[data-run-count="${count}"][data-run-status="${status}"]`)
     .join(', ')
-  await page.locator(ended).waitFor({ timeout: 20_000 })
 }

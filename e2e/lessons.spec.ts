@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { launchBrowser, getBaseUrl, type Browser } from './browser.ts'
-import { BOOT_TIMEOUT_MS, waitForRunEnd } from './lesson-page.ts'
+import { BOOT_TIMEOUT_MS, waitForRunEndApproving } from './lesson-page.ts'
 
 // Every lesson page of the built site that has a Playground, e.g. `/lessons/database/select/`.
 function findLessonPaths(dir = 'dist/lessons'): string[] {
@@ -45,7 +45,8 @@ describe('lessons in the browser', () => {
         await page.getByText(/^Ready:/).waitFor({ timeout: BOOT_TIMEOUT_MS })
         const playground = page.locator('.sb-playground')
         await page.getByRole('button', { name: 'Run', exact: true }).click()
-        await waitForRunEnd(page, 1)
+        // Sign-in examples wait on the consent card: approved, as the Node suite does.
+        await waitForRunEndApproving(page, 1)
 
         const status = await playground.getAttribute('data-run-status')
         const expectsError = (await playground.getAttribute('data-expects-error')) === 'true'

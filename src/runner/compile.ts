@@ -8,7 +8,7 @@ import type * as Esbuild from 'esbuild-wasm'
 /**
  * The global the runtime fills before importing the compiled module:
  * `{ modules: { '@supabase/supabase-js': sdk }, supabase: client, console: capturingConsole,
- * env: { SUPABASE_URL, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY } }`.
+ * openInBrowser, getIdToken, env: { SUPABASE_URL, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY } }`.
  */
 export const RUNTIME_GLOBAL = '__sandbase'
 
@@ -41,6 +41,10 @@ export async function compileUserCode(
         supabase: `globalThis.${RUNTIME_GLOBAL}.supabase`,
         console: `globalThis.${RUNTIME_GLOBAL}.console`,
         inbox: `globalThis.${RUNTIME_GLOBAL}.inbox`,
+        // Plays the browser on an OAuth/SSO URL, through the consent step (open-in-browser.ts).
+        openInBrowser: `globalThis.${RUNTIME_GLOBAL}.openInBrowser`,
+        // Plays a provider's SDK handing out an ID token, after the same consent step.
+        getIdToken: `globalThis.${RUNTIME_GLOBAL}.getIdToken`,
         // Server-side examples read the project's URL and keys the way real code does:
         // SUPABASE_URL, SUPABASE_ANON_KEY and SUPABASE_SERVICE_ROLE_KEY.
         'process.env': `globalThis.${RUNTIME_GLOBAL}.env`,

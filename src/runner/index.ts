@@ -1,4 +1,10 @@
 export { createRunner, RUN_TIME_LIMIT_MS } from './runner.ts'
 export type { Runner, RunnerState, BootState, BootPhase, InboxMessage } from './runner.ts'
 export type { Run, RunStatus, RequestEntry, ConsoleLine, SqlEvent } from './timeline.ts'
-export type { Logged, SerializedError, BootStep } from './protocol.ts'
+export type {
+  Logged,
+  SerializedError,
+  BootStep,
+  ConsentAnswer,
+  ConsentScreen,
+} from './protocol.ts'

@@ -8,6 +8,15 @@ import * as sdk from '@supabase/supabase-js'
 import type { Emulator } from '../emulator/index.ts'
 import { EmulatorSocket } from '../emulator/realtime/transport.ts'
 import { compileUserCode, RUNTIME_GLOBAL } from './compile.ts'
+import {
+  approveAsShown,
+  createOpenInBrowser,
+  type ConsentAnswer,
+  type ConsentScreen,
+} from './open-in-browser.ts'
+import { createGetIdToken } from './provider-sdk.ts'
+import { withDefaultStorage } from './reader-clients.ts'
+import { createSessionStorage, type SessionStorage } from './user-runtime.ts'
 
 export interface NodeRunResult {
   /** The arguments of each `console.log` call, as JSON would carry them. */
@@ -19,6 +28,17 @@ export interface NodeRunResult {
 export interface NodeRunOptions {
   /** How long the example may take before it is abandoned; 5 s like the page. */
   timeoutMs?: number
+  /**
+   * The page's session store (localStorage on a real site) as key → value. Pass the same
+   * object to later runs to keep sessions across them, as the page does until Reset; by
+   * default each run starts with an empty one.
+   */
+  sessionItems?: Record<string, string>
+  /**
+   * Answers the consent screens of `openInBrowser` and `getIdToken`; by default Approve, as
+   * the email the screen shows (the example's `approveAs`, or the provider's suggestion).
+   */
+  decideConsent?: (screen: ConsentScreen) => Promise<ConsentAnswer>
 }
 
 const DEFAULT_TIMEOUT_MS = 5_000
@@ -34,12 +54,14 @@ export function runExampleInNode(
   source: string,
   options: NodeRunOptions = {},
 ): Promise<NodeRunResult> {
-  const run = queue.then(() => runNow(emulator, source, options.timeoutMs ?? DEFAULT_TIMEOUT_MS))
+  const run = queue.then(() => runNow(emulator, source, options))
   queue = run.catch(() => undefined)
   return run
 }
 
-async function runNow(emulator: Emulator, source: string, timeoutMs: number) {
+async function runNow(emulator: Emulator, source: string, options: NodeRunOptions) {
+  const { timeoutMs = DEFAULT_TIMEOUT_MS, sessionItems = {}, decideConsent = approveAsShown } =
+    options
   esbuildReady ??= esbuild.initialize({})
   await esbuildReady
   const compiled = await compileUserCode(esbuild, source)
@@ -50,11 +72,22 @@ async function runNow(emulator: Emulator, source: string, timeoutMs: number) {
 
   const logs: unknown[][] = []
   const capture = (...args: unknown[]) => logs.push(args.map(toJsonValue))
+  // Every client of the run, the ready one included, keeps its session in this one store,
+  // under its storage key, as the page's clients do.
+  const storage = createSessionStorage(sessionItems, (key, value) => {
+    if (value === null) delete sessionItems[key]
+    else sessionItems[key] = value
+  })
+  const standIn = { fetch: emulator.fetch, projectUrl: emulator.url, decide: decideConsent }
+  const openInBrowser = createOpenInBrowser(standIn)
+  const getIdToken = createGetIdToken({ ...standIn, anonKey: emulator.anonKey })
   Object.assign(globalThis, {
     [RUNTIME_GLOBAL]: {
-      modules: { '@supabase/supabase-js': createRoutedSdk(emulator) },
-      supabase: createProjectClient(emulator),
+      modules: { '@supabase/supabase-js': createRoutedSdk(emulator, storage) },
+      supabase: createProjectClient(emulator, storage),
       console: { ...console, log: capture, info: capture, warn: capture, error: capture },
+      openInBrowser,
+      getIdToken,
       env: {
         SUPABASE_URL: emulator.url,
         SUPABASE_ANON_KEY: emulator.anonKey,
@@ -87,26 +120,25 @@ async function runNow(emulator: Emulator, source: string, timeoutMs: number) {
 }
 
 /** The anon client the page gives the reader, wired to the emulator. */
-function createProjectClient(emulator: Emulator) {
+function createProjectClient(emulator: Emulator, storage: SessionStorage) {
   return sdk.createClient(emulator.url, emulator.anonKey, {
     global: { fetch: emulator.fetch },
-    auth: { persistSession: false },
+    auth: { storage },
     realtime: { transport: EmulatorSocket as never },
   })
 }
 
 // In the page every fetch of the user Worker goes to the emulator; in Node the global fetch
 // is shared with the test runner, so clients the reader creates are routed instead.
-function createRoutedSdk(emulator: Emulator): typeof sdk {
+function createRoutedSdk(emulator: Emulator, storage: SessionStorage): typeof sdk {
   type Options = NonNullable<Parameters<typeof sdk.createClient>[2]>
-  const createClient = ((url: string, key: string, options: Options = {}) =>
+  const routed = ((url: string, key: string, options: Options = {}) =>
     sdk.createClient(url, key, {
-      ...options,
+      ...withDefaultStorage(options, storage),
       global: { ...options.global, fetch: emulator.fetch },
-      auth: { persistSession: false, ...options.auth },
       realtime: { transport: EmulatorSocket as never, ...options.realtime },
     })) as typeof sdk.createClient
-  return { ...sdk, createClient }
+  return { ...sdk, createClient: routed }
 }
 
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {

@@ -4,6 +4,7 @@
  */
 import type { TraceEvent } from '../emulator/index.ts'
 import type { CompileProblem } from './compile.ts'
+import type { ConsentAnswer, ConsentScreen } from './open-in-browser.ts'
 
 /** An error as it crosses a worker boundary: what the Console pane and tests need. */
 export interface SerializedError {
@@ -63,10 +64,12 @@ export type ToUser =
       anonKey: string
       serviceRoleKey: string
       port: MessagePort
-      /** What the ready client's auth storage held when the last Run ended. */
+      /** What the page's session store held when the last Run ended (every client's). */
       storage: Record<string, string>
     }
   | { type: 'start'; code: string }
+  /** The reader's click on the consent card that `consent-open` asked for. */
+  | { type: 'consent-answer'; answer: ConsentAnswer }
 
 /** A user Worker to the page. */
 export type FromUser =
@@ -75,6 +78,8 @@ export type FromUser =
   | { type: 'uncaught'; error: SerializedError }
   | { type: 'finished' }
   | { type: 'storage-set'; key: string; value: string | null }
+  /** `openInBrowser` or `getIdToken` reached the stand-in provider: show the card, wait. */
+  | { type: 'consent-open'; screen: ConsentScreen }
 
 /** A user Worker's fetch, carried over its MessagePort to the emulator Worker. */
 export type BridgeRequest = {
@@ -98,4 +103,4 @@ export type BridgeResponse =
     }
   | { type: 'fetch-error'; id: number; error: SerializedError }
 
-export type { CompileProblem }
+export type { CompileProblem, ConsentAnswer, ConsentScreen }

@@ -6,6 +6,8 @@
 import { loadCompiler, compile } from './compiler.ts'
 import type {
   BootStep,
+  ConsentAnswer,
+  ConsentScreen,
   FromEmulator,
   FromUser,
   SerializedError,
@@ -40,6 +42,8 @@ export interface RunnerState {
   inbox: InboxMessage[]
   /** How many Runs were started, so a test or the island can tell one Run from the next. */
   runCount: number
+  /** The consent screen the Run waits on (`openInBrowser`, `getIdToken`) until answered. */
+  consent: { id: number; screen: ConsentScreen } | null
 }
 
 /** What the Playground island talks to; nothing else of the runner is visible to it. */
@@ -47,6 +51,8 @@ export interface Runner {
   boot(): void
   run(source: string): Promise<void>
   reset(): Promise<void>
+  /** The reader's Approve or Deny on consent card `id`; a stale card's click is ignored. */
+  answerConsent(id: number, answer: ConsentAnswer): void
   subscribe(listener: (state: RunnerState) => void): () => void
   getState(): RunnerState
 }
@@ -72,17 +78,27 @@ export function createRunner(dataset: string): Runner {
     run: createRun(),
     inbox: [],
     runCount: 0,
+    consent: null,
   }
   let emulatorWorker: Worker | null = null
   let project: Promise<Project> | null = null
   let booted: Project | null = null
   // The next Run's worker, prepared while the reader reads, after the previous Run ended.
   let spare: Promise<Worker> | null = null
-  let current: { worker: Worker; timer: ReturnType<typeof setTimeout>; started: number } | null =
-    null
-  // The ready client's auth storage between Runs: a session survives until Reset.
+  let current: {
+    worker: Worker
+    timer: ReturnType<typeof setTimeout> | undefined
+    started: number
+    /** What is left of the time limit when the timer was last (re)started. */
+    timeLeft: number
+    timerStarted: number
+  } | null = null
+  // The page's session store between Runs (localStorage's stand-in), shared by the ready
+  // client and the clients the reader creates: a session survives until Reset.
   let sessionItems: Record<string, string> = {}
   let lastResetId = 0
+  // Numbers consent cards, so the page renders a fresh card for each, even when two match.
+  let consentCount = 0
   const resets = new Map<number, (error?: SerializedError) => void>()
 
   // Listeners hear of changes at most once a frame: a Run that logs in a tight loop sends
@@ -186,13 +202,8 @@ export function createRunner(dataset: string): Runner {
     const worker = await (spare ?? prepareUserWorker(target))
     spare = null
 
-    const timer = setTimeout(() => {
-      finish(worker, 'stopped')
-      updateRun((run) =>
-        addConsoleLine(run, { kind: 'stopped', seconds: RUN_TIME_LIMIT_MS / 1000 }),
-      )
-    }, RUN_TIME_LIMIT_MS)
-    current = { worker, timer, started }
+    current = { worker, timer: undefined, started, timeLeft: RUN_TIME_LIMIT_MS, timerStarted: 0 }
+    startTimeLimit()
     updateRun((run) => ({ ...run, status: 'running' }))
 
     worker.onmessage = ({ data }: MessageEvent<FromUser>) => {
@@ -204,6 +215,11 @@ export function createRunner(dataset: string): Runner {
           return updateRun((run) => addConsoleLine(run, { kind: 'uncaught', error: data.error }))
         case 'storage-set':
           return saveSessionItem(data.key, data.value)
+        case 'consent-open':
+          // The reader takes as long as they like to decide: that time is not the Run's.
+          pauseTimeLimit()
+          consentCount += 1
+          return setState({ consent: { id: consentCount, screen: data.screen } })
         case 'finished':
           return finish(worker, hasUncaught(state.run) ? 'failed' : 'done')
       }
@@ -228,6 +244,7 @@ export function createRunner(dataset: string): Runner {
     clearTimeout(timer)
     worker.terminate()
     current = null
+    if (state.consent) setState({ consent: null })
     updateRun((run) => endRun(run, status, performance.now() - started))
     prepareSpare()
   }
@@ -237,7 +254,35 @@ export function createRunner(dataset: string): Runner {
     clearTimeout(current.timer)
     current.worker.terminate()
     current = null
+    // A consent card left open belonged to the Run just stopped.
+    if (state.consent) setState({ consent: null })
     prepareSpare()
+  }
+
+  function startTimeLimit(): void {
+    if (!current) return
+    const { worker, timeLeft } = current
+    current.timerStarted = performance.now()
+    current.timer = setTimeout(() => {
+      finish(worker, 'stopped')
+      updateRun((run) =>
+        addConsoleLine(run, { kind: 'stopped', seconds: RUN_TIME_LIMIT_MS / 1000 }),
+      )
+    }, timeLeft)
+  }
+
+  function pauseTimeLimit(): void {
+    if (!current) return
+    clearTimeout(current.timer)
+    current.timeLeft -= performance.now() - current.timerStarted
+  }
+
+  function answerConsent(id: number, answer: ConsentAnswer): void {
+    // A second click on a card that is going away must not answer the card after it.
+    if (!current || state.consent?.id !== id) return
+    current.worker.postMessage({ type: 'consent-answer', answer } satisfies ToUser)
+    setState({ consent: null })
+    startTimeLimit()
   }
 
   function saveSessionItem(key: string, value: string | null): void {
@@ -304,6 +349,7 @@ export function createRunner(dataset: string): Runner {
     boot,
     run,
     reset,
+    answerConsent,
     subscribe(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)

@@ -8,7 +8,10 @@ import * as sdk from '@supabase/supabase-js'
 import { EmulatorSocket } from '../emulator/realtime/transport.ts'
 import { createBridgeFetch, type Bridge } from './bridge-fetch.ts'
 import { RUNTIME_GLOBAL } from './compile.ts'
+import { createOpenInBrowser, type ConsentAnswer, type ConsentScreen } from './open-in-browser.ts'
 import type { FromUser, ToUser } from './protocol.ts'
+import { createGetIdToken } from './provider-sdk.ts'
+import { withPageStorage } from './reader-clients.ts'
 import { lockNetwork } from './sandbox.ts'
 import { serializeError } from './serialize.ts'
 import { findSourceLine } from './source-lines.ts'
@@ -23,6 +26,8 @@ let bridge: Bridge | null = null
 let isModuleDone = false
 let hasFinished = false
 let moduleCode = ''
+// The consent card the page shows for `openInBrowser` or `getIdToken`, awaiting a click.
+let answerConsent: ((answer: ConsentAnswer) => void) | null = null
 
 function post(message: FromUser): void {
   scope.postMessage(message)
@@ -35,6 +40,10 @@ scope.onmessage = ({ data }: MessageEvent<ToUser>) => {
       return post({ type: 'ready' })
     case 'start':
       runModule(data.code).catch(reportUncaught)
+      return
+    case 'consent-answer':
+      answerConsent?.(data.answer)
+      answerConsent = null
       return
   }
 }
@@ -54,11 +63,12 @@ function prepare(message: Extract<ToUser, { type: 'prepare' }>): void {
   bridge = createBridgeFetch(port, () => setTimeout(settle, SETTLE_DELAY_MS))
   lockNetwork(bridge.fetch)
 
-  // Not yet: sessions of clients the reader creates with createClient(); they keep theirs in
-  // memory for one Run, while the ready `supabase` client's session lasts until Reset.
+  // One store, like a browser's localStorage, for the ready client and for every client the
+  // reader creates: each keeps its session under its storage key until Reset.
   const sessionStorage = createSessionStorage(storage, (key, value) =>
     post({ type: 'storage-set', key, value }),
   )
+  const readerSdk = { ...sdk, createClient: withPageStorage(sdk.createClient, sessionStorage) }
   const supabase = sdk.createClient(url, anonKey, {
     global: { fetch: bridge.fetch },
     auth: { storage: sessionStorage },
@@ -71,9 +81,42 @@ function prepare(message: Extract<ToUser, { type: 'prepare' }>): void {
     SUPABASE_ANON_KEY: anonKey,
     SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
   }
-  Object.assign(globalThis, {
-    [RUNTIME_GLOBAL]: { modules: { '@supabase/supabase-js': sdk }, supabase, console, env },
+  const openInBrowser = createOpenInBrowser({
+    fetch: bridge.fetch,
+    projectUrl: url,
+    decide: askReader,
   })
+  const getIdToken = createGetIdToken({
+    fetch: bridge.fetch,
+    projectUrl: url,
+    anonKey,
+    decide: askReader,
+  })
+  Object.assign(globalThis, {
+    [RUNTIME_GLOBAL]: {
+      modules: { '@supabase/supabase-js': readerSdk },
+      supabase,
+      console,
+      openInBrowser,
+      getIdToken,
+      env,
+    },
+  })
+}
+
+// The page shows the consent card and pauses the Run's time limit until the reader answers.
+// Cards open one after another, as tabs a reader deals with in turn.
+let consentQueue: Promise<unknown> = Promise.resolve()
+function askReader(screen: ConsentScreen): Promise<ConsentAnswer> {
+  const asked = consentQueue.then(
+    () =>
+      new Promise<ConsentAnswer>((resolve) => {
+        answerConsent = resolve
+        post({ type: 'consent-open', screen })
+      }),
+  )
+  consentQueue = asked
+  return asked
 }
 
 // The Run is over once the module has finished and no fetch it started is pending.

@@ -8,7 +8,16 @@ const STEP_TEXT = {
 } as const
 
 /** One status line with a progress bar while booting. */
-export function BootStatus({ boot, run }: { boot: BootState; run: Run }) {
+export function BootStatus({
+  boot,
+  run,
+  isWaitingForConsent = false,
+}: {
+  boot: BootState
+  run: Run
+  /** The Run waits on the consent card, not on the machine. */
+  isWaitingForConsent?: boolean
+}) {
   if (boot.phase === 'failed') {
     return (
       <p className="sb-status-line sb-error" role="alert">
@@ -35,6 +44,14 @@ export function BootStatus({ boot, run }: { boot: BootState; run: Run }) {
     return (
       <p className="sb-status-line" role="status">
         <progress max={steps.length + 1} value={done + 1} aria-label="Loading" /> {text}…
+      </p>
+    )
+  }
+
+  if (isWaitingForConsent) {
+    return (
+      <p className="sb-status-line" role="status">
+        Waiting for your answer on the Sign-in consent card…
       </p>
     )
   }

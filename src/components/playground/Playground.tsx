@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState, useSyncExternalStore } from 'react'
 import { createRunner, type Runner } from '../../runner/index.ts'
 import { BootStatus } from './BootStatus.tsx'
 import { CodeEditor } from './CodeEditor.tsx'
+import { ConsentCard } from './ConsentCard.tsx'
 import { InboxPane } from './InboxPane.tsx'
 import { ConsolePane, RequestPane, ResponsePane, SqlPane } from './panes.tsx'
 
@@ -47,7 +48,10 @@ export default function Playground({ examples, dataset, js, python }: Playground
     [tab],
   )
 
-  const isBusy = state.run.status === 'compiling' || state.run.status === 'running'
+  const { consent } = state
+  // A Run waiting on the consent card can be replaced by a new one, as its card says.
+  const isBusy =
+    state.run.status === 'compiling' || (state.run.status === 'running' && !state.consent)
   return (
     <div
       className="sb-playground not-content"
@@ -117,7 +121,11 @@ export default function Playground({ examples, dataset, js, python }: Playground
             onChange={edit}
             onRun={run}
           />
-          <BootStatus boot={state.boot} run={state.run} />
+          <BootStatus
+            boot={state.boot}
+            run={state.run}
+            isWaitingForConsent={state.consent !== null}
+          />
         </div>
 
         <aside className="sb-calls" aria-label="The same call in JavaScript and Python">
@@ -136,6 +144,14 @@ export default function Playground({ examples, dataset, js, python }: Playground
           )}
         </aside>
       </div>
+
+      {consent && (
+        <ConsentCard
+          key={consent.id}
+          screen={consent.screen}
+          onAnswer={(answer) => runner.answerConsent(consent.id, answer)}
+        />
+      )}
 
       <div className="sb-panes">
         <RequestPane run={state.run} />

@@ -111,6 +111,7 @@ export async function handleConsent(auth: AuthRequest): Promise<Response> {
     scopes: state.scopes,
     redirect_to: state.redirect_to,
     suggested_email: suggested,
+    is_linking: state.linking_target_id !== null,
     approve_url: `${auth.baseUrl}/__sandbase/consent/approve?${query}`,
     deny_url: `${auth.baseUrl}/__sandbase/consent/deny?${query}`,
   })
@@ -173,13 +174,27 @@ export async function handleCallback(auth: AuthRequest): Promise<Response> {
     return createResponse(302, null, { location: `${state.redirect_to}#${fragment}` })
   } catch (error) {
     if (!(error instanceof AuthError) || !state) throw error
-    const fragment = new URLSearchParams({
+    const details = new URLSearchParams({
       error: error.code === 'access_denied' ? 'access_denied' : 'server_error',
       error_code: error.code,
       error_description: error.message,
     })
-    return createResponse(302, null, { location: `${state.redirect_to}#${fragment}` })
+    return createResponse(302, null, { location: withErrorDetails(state.redirect_to, details) })
   }
+}
+
+// As GoTrue does, in both flows: the error in the query (which a server route of the PKCE
+// flow reads) and again in the fragment (which the implicit flow's page reads).
+function withErrorDetails(redirectTo: string, details: URLSearchParams): string {
+  let target: URL
+  try {
+    target = new URL(redirectTo)
+  } catch {
+    return `${redirectTo}#${details}`
+  }
+  details.forEach((value, name) => target.searchParams.set(name, value))
+  target.hash = details.toString()
+  return target.href
 }
 
 async function requireLinkTarget(auth: AuthRequest, userId: string) {

@@ -130,6 +130,8 @@ describe('signInWithOAuth', () => {
     })
     const back = await consent(data.url!, uniqueEmail(), 'deny')
     expect(fragmentOf(back)).toMatchObject({ error: 'access_denied' })
+    // GoTrue repeats the error in the query, where a PKCE callback route looks.
+    expect(back.searchParams.get('error')).toBe('access_denied')
   })
 
   test('an unknown provider errs with validation_failed', async () => {
