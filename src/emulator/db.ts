@@ -50,6 +50,10 @@ export async function bootDatabase({ snapshot, sql = [] }: BootOptions): Promise
     for (const script of sql) await db.exec(script)
   }
 
+  // Postgres checks its stack against this limit; PGlite's WASM stack overflows well before
+  // the 2MB default, and an overflow there is swallowed and leaves the backend broken for
+  // every later request. Below it, deep recursion fails cleanly with 54001, as on Supabase.
+  await db.exec(`set max_stack_depth = '200kB'`)
   // DDL notifies `pgrst` (see the bootstrap); plans prepared before it may no longer fit.
   await db.listen('pgrst', () => forgetPreparedStatements(db))
   return db
@@ -138,27 +142,44 @@ export async function runInRequest<T>(
   // is reloaded. It can go once the emulator Worker is watched and restarted from its
   // snapshot when a request outlives the timeout.
 
-  return db._runExclusiveTransaction(async () => {
-    const tx = beginTransaction(db)
-    let result: T
-    try {
-      const session = createSqlSession(tx, tracer, requestId)
-      await session.query(SET_CONTEXT_SQL, [
-        role,
-        JSON.stringify(claims),
-        method,
-        path,
-        JSON.stringify(headers),
-        isReadOnly ? 'on' : 'off',
-      ])
-      result = await work(session)
-    } catch (error) {
-      await tx.end('rollback')
-      throw error
-    }
+  // Not yet: undoing session-level settings that SQL run by a request leaves behind (a
+  // function calling `set_config('role', 'anon', false)`, say); they outlast the request,
+  // where PostgREST's next transaction would start clean. Only functions a dataset defines
+  // can do it: reader code cannot run such SQL.
+  const attempt = () =>
+    db._runExclusiveTransaction(async () => {
+      const tx = beginTransaction(db)
+      let result: T
+      try {
+        const session = createSqlSession(tx, tracer, requestId)
+        await session.query(SET_CONTEXT_SQL, [
+          role,
+          JSON.stringify(claims),
+          method,
+          path,
+          JSON.stringify(headers),
+          isReadOnly ? 'on' : 'off',
+        ])
+        result = await work(session)
+      } catch (error) {
+        await tx.end('rollback')
+        throw error
+      }
 
-    // A commit that fails (a deferred constraint, say) has already ended the transaction.
-    await tx.end(shouldRollback(result) ? 'rollback' : 'commit')
-    return result
-  })
+      // A commit that fails (a deferred constraint, say) has already ended the transaction.
+      await tx.end(shouldRollback(result) ? 'rollback' : 'commit')
+      return result
+    })
+
+  try {
+    return await attempt()
+  } catch (error) {
+    // SQL the project runs (`deallocate all` in a function, say) can drop the emulator's
+    // prepared statements; the request then runs again with freshly prepared ones.
+    if (!isDatabaseError(error) || error.code !== INVALID_STATEMENT_NAME) throw error
+    forgetPreparedStatements(db, { isDropped: true })
+    return attempt()
+  }
 }
+
+const INVALID_STATEMENT_NAME = '26000'

@@ -14,18 +14,24 @@ export interface FetchRequest {
 
 // The Fetch standard upper-cases only these methods; `patch` stays as written.
 const NORMALISED_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']
+const FORBIDDEN_METHODS = ['CONNECT', 'TRACE', 'TRACK']
+const METHOD_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
 /** Reads `input` and `init` the way `new Request(input, init)` would. */
 export async function readFetchRequest(
   input: RequestInfo | URL,
-  init: RequestInit = {},
+  init: RequestInit | null = {},
 ): Promise<FetchRequest> {
+  init ??= {}
   const isPlain =
     (typeof input === 'string' || input instanceof URL) &&
     (init.body === undefined || init.body === null || typeof init.body === 'string')
   if (!isPlain) return readRequestObject(new Request(input, init))
 
   const written = init.method ?? 'GET'
+  if (!METHOD_TOKEN.test(written) || FORBIDDEN_METHODS.includes(written.toUpperCase())) {
+    throw new TypeError(`'${written}' is not a valid HTTP method.`)
+  }
   const method = NORMALISED_METHODS.includes(written.toUpperCase())
     ? written.toUpperCase()
     : written
@@ -34,7 +40,11 @@ export async function readFetchRequest(
     // What `new Request` says about a body on a read, so callers meet the same error.
     throw new TypeError('Request with GET/HEAD method cannot have body.')
   }
-  return { method, url: new URL(String(input)), headers: readHeaders(init.headers), body }
+  const url = new URL(String(input))
+  if (url.username || url.password) {
+    throw new TypeError('Request cannot be constructed from a URL that includes credentials')
+  }
+  return { method, url, headers: readHeaders(init.headers), body }
 }
 
 // A Headers object validates names and values and joins repeats, as `new Request` would;

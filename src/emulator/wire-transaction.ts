@@ -97,10 +97,11 @@ export function beginTransaction(db: PGlite): WireTransaction {
  * Forgets the statements prepared on `db`, after DDL: a cached plan whose tables changed
  * shape fails with "cached plan must not change result type".
  */
-export function forgetPreparedStatements(db: PGlite): void {
+export function forgetPreparedStatements(db: PGlite, { isDropped = false } = {}): void {
   const statements = statementsByDb.get(db)
   if (!statements) return
-  for (const { name } of statements.bySql.values()) statements.stale.push(name)
+  // Statements Postgres has dropped already need no closing.
+  if (!isDropped) for (const { name } of statements.bySql.values()) statements.stale.push(name)
   statements.bySql.clear()
 }
 
@@ -138,6 +139,11 @@ async function prepare(
     serialize.describe({ type: 'S', name }),
     SYNC,
   ])
+  // PGlite swallows a stack overflow inside Postgres (a very long JSON path, say): no error
+  // comes back, and no statement was made either.
+  if (!messages.some((message) => message.name === 'parseComplete')) {
+    throw new Error('Postgres could not parse this statement: it is nested too deeply')
+  }
   const description = parse.parseDescribeStatementResults(messages)
   const prepared = { name, paramTypes: description }
   if (isOneOff) return prepared
@@ -151,11 +157,13 @@ async function prepare(
   return prepared
 }
 
-// What PGlite's `query()` does with each value: the serializer of the parameter's type,
-// or the value's text.
+// Text goes as it is: Postgres reads it by the parameter's type, so a bad value is its
+// error (22P02), not the serializer's. Other values get the serializer PGlite's `query()`
+// would use for the parameter's type, or their text.
 function serializeValues(db: PGlite, params: unknown[], paramTypes: number[]) {
   return params.map((param, index) => {
     if (param === null || param === undefined) return null
+    if (typeof param === 'string') return param
     const serializer = db.serializers[paramTypes[index]]
     return serializer ? serializer(param) : String(param)
   })

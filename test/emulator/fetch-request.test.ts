@@ -53,4 +53,14 @@ describe('readFetchRequest', () => {
     const fromBytes = await readFetchRequest(URL_TEXT, { method: 'POST', body: bytes })
     expect(fromBytes.body).toBe('bytes in')
   })
+
+  it('refuses what fetch refuses: forbidden or malformed methods, credentials in the URL', async () => {
+    for (const method of ['CONNECT', 'trace', 'G T']) {
+      await expect(readFetchRequest(URL_TEXT, { method })).rejects.toThrow(TypeError)
+    }
+    const withCredentials = 'http://user:secret@localhost:54321/rest/v1/notes'
+    await expect(readFetchRequest(withCredentials)).rejects.toThrow(TypeError)
+    // A null init is the same as none.
+    expect((await readFetchRequest(URL_TEXT, null)).method).toBe('GET')
+  })
 })

@@ -17,6 +17,14 @@ create table ledger (
 );
 create function add_note(id int, body text) returns void language sql
   as $$ insert into notes values (id, body) $$;
+create table blobs (id int primary key, bytes bytea, flag boolean);
+insert into blobs values (1, '\\x0102', true), (2, '\\xff', false);
+create function forget_statements() returns text language plpgsql
+  as $$ begin execute 'deallocate all'; return 'done'; end $$;
+create function depth(n int) returns int language plpgsql
+  as $$ begin if n = 0 then return 0; end if; return depth(n - 1) + 1; end $$;
+create table docs (id int primary key, body jsonb);
+insert into docs values (1, '{"a": {"a": 1}}');
 `
 
 describe('request transactions with prepared statements', () => {
@@ -147,5 +155,50 @@ describe('request transactions with prepared statements', () => {
     }
     const first = await project.anon.from('notes').select(shapes[0]).eq('id', 3)
     expect(first.data).toEqual([{ id: 3, body: 'three', n0: 3 }])
+  })
+
+  it('filters bytea and boolean columns by their text forms; a bad boolean is 22P02', async () => {
+    const bytes = await project.anon.from('blobs').select('id').eq('bytes', '\\x0102')
+    expect(bytes.data).toEqual([{ id: 1 }])
+    const flags = await project.anon.from('blobs').select('id').eq('flag', 'false')
+    expect(flags.data).toEqual([{ id: 2 }])
+
+    const bad = await project.anon.from('blobs').select('id').eq('flag', 'maybe')
+    expect(bad.status).toBe(400)
+    expect(bad.error?.code).toBe('22P02')
+  })
+
+  it('keeps serving after a function drops every prepared statement', async () => {
+    await project.anon.from('notes').select('id').eq('id', 1)
+    const dropped = await project.anon.rpc('forget_statements')
+    expect(dropped.data).toBe('done')
+
+    const after = await project.anon.from('notes').select('id').eq('id', 1)
+    expect(after.data).toEqual([{ id: 1 }])
+  })
+
+  it('answers runaway recursion with 54001 and keeps serving', async () => {
+    const shallow = await project.anon.rpc('depth', { n: 50 })
+    expect(shallow.data).toBe(50)
+
+    // Postgres stops it at max_stack_depth: "stack depth limit exceeded".
+    const deep = await project.anon.rpc('depth', { n: 100000 })
+    expect(deep.error?.code).toBe('54001')
+
+    const after = await project.anon.from('notes').select('id').eq('id', 2)
+    expect(after.data).toEqual([{ id: 2 }])
+  })
+
+  it('answers a JSON path of hundreds of steps with 400 PGRST100, and short ones work', async () => {
+    const { url, anonKey, fetch } = project.emulator
+    const read = (path: string) =>
+      fetch(`${url}/rest/v1/docs?select=id&body${path}=eq.1`, { headers: { apikey: anonKey } })
+
+    const short = await read('->a->>a')
+    expect(await short.json()).toEqual([{ id: 1 }])
+
+    const long = await read('->a'.repeat(400) + '->>a')
+    expect(long.status).toBe(400)
+    expect((await long.json()).code).toBe('PGRST100')
   })
 })

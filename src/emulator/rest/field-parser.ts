@@ -20,12 +20,18 @@ export function readName(cursor: Cursor, expecting = 'field name'): string {
   return name
 }
 
+// Sticky: an array index right at the cursor, without copying the rest of the input.
+const JSON_INDEX = /-?\d+/y
+
 /** Reads `->key` / `->>key` steps after a column name. */
 export function readJsonPath(cursor: Cursor): JsonStep[] {
   const steps: JsonStep[] = []
   while (cursor.startsWith('->')) {
+    // Each step nests one operator deeper in the SQL: a few hundred overflow PGlite's stack.
+    cursor.checkDepth(steps.length + 1)
     const arrow = cursor.accept('->>') ? '->>' : (cursor.expect('->'), '->')
-    const index = /^-?\d+/.exec(cursor.input.slice(cursor.position))
+    JSON_INDEX.lastIndex = cursor.position
+    const index = JSON_INDEX.exec(cursor.input)
     const isIndex =
       index !== null && !NAME_CHAR.test(cursor.input[cursor.position + index[0].length] ?? '')
     if (isIndex) {

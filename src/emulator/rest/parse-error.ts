@@ -22,9 +22,9 @@ export function parseFailure(
 }
 
 /**
- * How deep logic trees and embedded selects may nest. Differs on purpose: PostgREST sets no
- * such limit, but thousands of levels overflowed the emulator's stack (a 500); real queries
- * stay far below it.
+ * How deep logic trees and embedded selects may nest, and how many steps a JSON path may
+ * take. Differs on purpose: PostgREST sets no such limit, but a few hundred levels overflow
+ * PGlite's stack (a 500); real queries stay far below it.
  */
 export const MAX_NESTING = 64
 
