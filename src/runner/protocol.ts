@@ -38,7 +38,8 @@ export type ConsoleLevel = 'log' | 'info' | 'warn' | 'error' | 'debug'
 
 /** The page to the emulator Worker. */
 export type ToEmulator =
-  | { type: 'boot'; dataset: string; snapshotUrl: string }
+  /** The page downloads the snapshot while this Worker's own code loads. */
+  | { type: 'boot'; dataset: string; snapshot: ArrayBuffer | null }
   | { type: 'connect'; port: MessagePort }
   | { type: 'reset'; id: number }
 
@@ -50,7 +51,7 @@ export type FromEmulator =
   | { type: 'trace'; event: TraceEvent }
   | { type: 'reset-done'; id: number; error?: SerializedError }
 
-export type BootStep = 'fetching-snapshot' | 'starting-postgres' | 'creating-project'
+export type BootStep = 'fetching-snapshot' | 'starting-postgres' | 'creating-project' | 'warming-up'
 
 /**
  * The page to a user Worker: `prepare` while the worker waits as the spare (its client is

@@ -13,6 +13,8 @@ import { ConsolePane, RequestPane, ResponsePane, SqlPane } from './panes.tsx'
 export interface PlaygroundExample {
   title: string
   code: string
+  /** The module `code` compiles to, compiled when the site was built. */
+  compiled?: string
   python?: string
   /** The lesson expects this example to end with an error (it shows one on purpose). */
   expectsError?: boolean
@@ -29,7 +31,14 @@ export interface PlaygroundProps {
 export default function Playground({ examples, dataset, js, python }: PlaygroundProps) {
   // One runner, and so one emulator Worker, for the island's lifetime; it starts no Worker
   // until boot(), so rendering on the server is harmless.
-  const [runner] = useState<Runner>(() => createRunner(dataset))
+  const [runner] = useState<Runner>(() =>
+    createRunner(
+      dataset,
+      examples.flatMap(({ code, compiled }) =>
+        compiled ? [{ source: code, code: compiled }] : [],
+      ),
+    ),
+  )
   const state = useSyncExternalStore(runner.subscribe, runner.getState, runner.getState)
   const [tab, setTab] = useState(0)
   const [codes, setCodes] = useState(() => examples.map(({ code }) => code))
