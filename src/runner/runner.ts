@@ -20,6 +20,9 @@ import { addConsoleLine, addTraceEvent, createRun, endRun, type Run } from './ti
 /** A Run that has not ended after this long is stopped by terminating its Worker. */
 export const RUN_TIME_LIMIT_MS = 5_000
 
+// How long a Run may go unshown; about what a reader perceives as instant.
+const QUIET_MS = 100
+
 export type BootPhase = 'idle' | 'booting' | 'ready' | 'failed'
 
 export interface BootState {
@@ -110,9 +113,13 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
   const resets = new Map<number, (error?: SerializedError) => void>()
 
   // Listeners hear of changes at most once a frame: a Run that logs in a tight loop sends
-  // thousands of messages, and re-rendering the panes for each froze the page.
+  // thousands of messages, and re-rendering the panes for each froze the page. A Run's end
+  // is what the reader waits for: it is shown at once. Its first moments are not shown at
+  // all, since most Runs end within them and emptying the panes only to fill them again a
+  // few milliseconds later costs the page a layout.
   let isNotifyQueued = false
   let notified = state
+  let quietUntil = 0
   function notify(): void {
     isNotifyQueued = false
     if (notified === state) return
@@ -122,12 +129,13 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
   function setState(next: Partial<RunnerState>): void {
     const previous = state
     state = { ...state, ...next }
-    // The end of a Run is what the reader waits for, and it comes once a Run: show it now
-    // rather than a frame later.
     if (hasEnded(state.run) && !hasEnded(previous.run)) return notify()
+    if (state.runCount !== previous.runCount) quietUntil = performance.now() + QUIET_MS
     if (isNotifyQueued) return
     isNotifyQueued = true
-    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(notify)
+    const quiet = quietUntil - performance.now()
+    if (quiet > 0) setTimeout(notify, quiet)
+    else if (typeof requestAnimationFrame === 'function') requestAnimationFrame(notify)
     else setTimeout(notify, 0)
   }
   const setBoot = (boot: Partial<BootState>) => setState({ boot: { ...state.boot, ...boot } })
@@ -273,7 +281,8 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
     markMoment('compiled')
 
     const next = takeSpare(target)
-    continueInBackground()
+    // Runs in quick succession would otherwise each wait for a fresh worker.
+    if (spares.length === 0) continueInBackground()
     const worker = await next
     markMoment('started')
 
