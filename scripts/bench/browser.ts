@@ -110,7 +110,6 @@ const BOOT_MOMENTS = [
   'boot',
   'snapshot-fetched',
   'starting-postgres',
-  'warming-up',
   'booted',
   'spare-ready',
   'compiler-ready',
@@ -137,7 +136,9 @@ async function measureRun(count: number) {
   while (button.disabled) await new Promise((resolve) => setTimeout(resolve, 5))
   const clickedAt = performance.now()
   button.click()
-  await new Promise<void>((resolve) => {
+  await new Promise<void>((resolve, reject) => {
+    // A Run that never ends should fail the bench, not hang it.
+    setTimeout(() => reject(new Error(`Run ${count} did not end within 60 s`)), 60_000)
     const isDone = () =>
       playground.dataset.runCount === String(count) &&
       ['done', 'failed', 'stopped'].includes(playground.dataset.runStatus ?? '')

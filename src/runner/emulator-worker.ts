@@ -44,11 +44,11 @@ async function bootProject(dataset: string, snapshot: Blob | null): Promise<Emul
       ...(snapshot && { snapshot }),
     })
     project.trace.subscribe((event) => isForwarding && post({ type: 'trace', event }))
-    post({ type: 'boot-progress', step: 'warming-up' })
-    await warmUp(project)
 
+    // The page may prepare a Run now: its requests wait for the warm-up (see answerFetch).
     const { url, anonKey, serviceRoleKey } = project
     post({ type: 'booted', url, anonKey, serviceRoleKey, fromSnapshot: Boolean(snapshot) })
+    await warmUp(project)
     return project
   } catch (error) {
     post({ type: 'boot-failed', error: serializeError(error) })
@@ -70,7 +70,8 @@ async function resetProject(id: number): Promise<void> {
 }
 
 // The first request after a boot loads the REST schema cache and wakes Postgres up; doing it
-// here keeps that second out of the reader's first Run.
+// while the reader reads keeps that time out of their first Run (or, when they press Run at
+// once, lets it overlap with preparing the Run).
 async function warmUp(project: Emulator): Promise<void> {
   isForwarding = false
   try {

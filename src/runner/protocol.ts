@@ -51,7 +51,7 @@ export type FromEmulator =
   | { type: 'trace'; event: TraceEvent }
   | { type: 'reset-done'; id: number; error?: SerializedError }
 
-export type BootStep = 'fetching-snapshot' | 'starting-postgres' | 'creating-project' | 'warming-up'
+export type BootStep = 'fetching-snapshot' | 'starting-postgres' | 'creating-project'
 
 /**
  * The page to a user Worker: `prepare` while the worker waits as the spare (its client is

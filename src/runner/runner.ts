@@ -14,7 +14,7 @@ import type {
 } from './protocol.ts'
 import type { TraceEvent } from '../emulator/index.ts'
 import { markMoment } from './marks.ts'
-import { fetchSnapshot, getSnapshotUrl } from './snapshot.ts'
+import { startProjectWorker, type ProjectWorker } from './project-worker.ts'
 import { addConsoleLine, addTraceEvent, createRun, endRun, type Run } from './timeline.ts'
 
 /** A Run that has not ended after this long is stopped by terminating its Worker. */
@@ -22,6 +22,9 @@ export const RUN_TIME_LIMIT_MS = 5_000
 
 // How long a Run may go unshown; about what a reader perceives as instant.
 const QUIET_MS = 100
+// How long the page must have had no Run before esbuild-wasm loads unasked: compiling its
+// wasm keeps both cores of a small machine busy for a few seconds.
+const COMPILER_DELAY_MS = 2_000
 
 export type BootPhase = 'idle' | 'booting' | 'ready' | 'failed'
 
@@ -51,6 +54,8 @@ export interface RunnerState {
 /** What the Playground island talks to; nothing else of the runner is visible to it. */
 export interface Runner {
   boot(): void
+  /** The reader is editing: the next Run will need the compiler, so start loading it. */
+  prepareCompiler(): void
   run(source: string): Promise<void>
   reset(): Promise<void>
   subscribe(listener: (state: RunnerState) => void): () => void
@@ -96,7 +101,7 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
     inbox: [],
     runCount: 0,
   }
-  let emulatorWorker: Worker | null = null
+  let emulatorWorker: ProjectWorker | null = null
   let project: Promise<Project> | null = null
   let booted: Project | null = null
   // Workers for the next Runs, prepared while the reader reads, one at a time.
@@ -105,6 +110,7 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
   // Bumped by Reset, whose spares are thrown away, so their late readiness is ignored.
   let spareGeneration = 0
   let isCompilerRequested = false
+  let compilerTimer: ReturnType<typeof setTimeout> | undefined
   let current: { worker: Worker; timer: ReturnType<typeof setTimeout>; started: number } | null =
     null
   // The ready client's auth storage between Runs: a session survives until Reset.
@@ -145,17 +151,13 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
   // Worker first, then the user Worker's SDK; esbuild-wasm waits until they are done.
   function boot(): void {
     if (emulatorWorker) return
-    const started = performance.now()
-    markMoment('boot')
     setBoot({ phase: 'booting', step: 'fetching-snapshot' })
-    const snapshot = fetchSnapshot(getSnapshotUrl(dataset))
+    // The lesson page's own script may have started it already.
+    emulatorWorker = startProjectWorker(dataset)
+    const { startedAt } = emulatorWorker
 
-    emulatorWorker = new Worker(new URL('./emulator-worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'sandbase-emulator',
-    })
     project = new Promise((resolve, reject) => {
-      emulatorWorker!.onmessage = ({ data }: MessageEvent<FromEmulator>) => {
+      emulatorWorker!.listen((data) => {
         switch (data.type) {
           case 'boot-progress':
             markMoment(data.step)
@@ -163,7 +165,7 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
           case 'booted':
             markMoment('booted')
             booted = { url: data.url, anonKey: data.anonKey, serviceRoleKey: data.serviceRoleKey }
-            setBoot({ phase: 'ready', step: null, bootMs: performance.now() - started })
+            setBoot({ phase: 'ready', step: null, bootMs: performance.now() - startedAt })
             return resolve(booted)
           case 'boot-failed':
             setBoot({ phase: 'failed', error: data.error })
@@ -180,24 +182,24 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
             resets.delete(data.id)
             return
         }
-      }
+      })
     })
     project.catch(() => {})
-    snapshot.then((bytes) => {
-      markMoment('snapshot-fetched')
-      postToEmulator({ type: 'boot', dataset, snapshot: bytes }, bytes ? [bytes] : [])
-    })
     // The spare's script loads while Postgres starts; it is prepared once the project answers.
     addSpare(prepareUserWorker(project))
   }
 
   // After the boot and as Runs take workers, in order of need: spare workers, one at a time,
-  // then esbuild-wasm, about 10 MB of wasm to compile. The compiler waits while a Run runs,
-  // so as not to slow it down; the examples need no compiler.
+  // then esbuild-wasm, about 10 MB of wasm to compile, once no Run has run for a while (or
+  // as soon as the reader edits); the examples need no compiler.
   function continueInBackground(): void {
     if (!booted || isPreparingSpare) return
     if (spares.length < SPARE_WORKERS) return addSpare(prepareUserWorker(Promise.resolve(booted)))
-    if (!current && state.run.status !== 'compiling') requestCompiler()
+    if (current || state.run.status === 'compiling' || isCompilerRequested) return
+    clearTimeout(compilerTimer)
+    compilerTimer = setTimeout(() => {
+      if (!current && state.run.status !== 'compiling') requestCompiler()
+    }, COMPILER_DELAY_MS)
   }
 
   function addSpare(spare: Spare): void {
@@ -229,6 +231,7 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
   }
 
   function requestCompiler(): void {
+    clearTimeout(compilerTimer)
     if (isCompilerRequested) return
     isCompilerRequested = true
     loadCompiler().then(
@@ -244,7 +247,7 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
   }
 
   function postToEmulator(message: ToEmulator, transfer: Transferable[] = []): void {
-    emulatorWorker!.postMessage(message, transfer)
+    emulatorWorker!.post(message, transfer)
   }
 
   async function run(source: string): Promise<void> {
@@ -419,6 +422,7 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
 
   return {
     boot,
+    prepareCompiler: requestCompiler,
     run,
     reset,
     subscribe(listener) {

@@ -5,7 +5,6 @@ const STEP_TEXT = {
   'fetching-snapshot': 'Downloading the project’s database',
   'starting-postgres': 'Starting Postgres in the page',
   'creating-project': 'Creating the project (no snapshot: running initdb and the dataset)',
-  'warming-up': 'Reading the project’s schema',
 } as const
 
 // How far each step is along the boot, out of BOOT_STEPS; the two ways to start Postgres
@@ -14,9 +13,8 @@ const STEP_NUMBER = {
   'fetching-snapshot': 1,
   'starting-postgres': 2,
   'creating-project': 2,
-  'warming-up': 3,
 } as const
-const BOOT_STEPS = 4
+const BOOT_STEPS = 3
 
 /** One status line with a progress bar while booting. */
 export function BootStatus({ boot, run }: { boot: BootState; run: Run }) {

@@ -44,7 +44,13 @@ export default function Playground({ examples, dataset, js, python }: Playground
   const [codes, setCodes] = useState(() => examples.map(({ code }) => code))
   const example = examples[tab]
 
-  useEffect(() => runner.boot(), [runner])
+  // The server renders Run disabled: until the island has hydrated, pressing it would do
+  // nothing at all.
+  const [isHydrated, setHydrated] = useState(false)
+  useEffect(() => {
+    setHydrated(true)
+    runner.boot()
+  }, [runner])
 
   const run = useCallback(() => void runner.run(codes[tab]), [runner, codes, tab])
   const reset = useCallback(() => {
@@ -52,8 +58,11 @@ export default function Playground({ examples, dataset, js, python }: Playground
     void runner.reset()
   }, [runner, examples, tab])
   const edit = useCallback(
-    (code: string) => setCodes((current) => current.map((old, i) => (i === tab ? code : old))),
-    [tab],
+    (code: string) => {
+      runner.prepareCompiler()
+      setCodes((current) => current.map((old, i) => (i === tab ? code : old)))
+    },
+    [runner, tab],
   )
 
   const isBusy = state.run.status === 'compiling' || state.run.status === 'running'
@@ -111,7 +120,12 @@ export default function Playground({ examples, dataset, js, python }: Playground
         <div className="sb-editor-column">
           <div className="sb-toolbar">
             <span className="sb-example-title">{example.title}</span>
-            <button type="button" className="sb-button sb-run" onClick={run} disabled={isBusy}>
+            <button
+              type="button"
+              className="sb-button sb-run"
+              onClick={run}
+              disabled={isBusy || !isHydrated}
+            >
               Run
             </button>
             <button type="button" className="sb-button" onClick={reset}>
