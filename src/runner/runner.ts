@@ -333,7 +333,9 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
     current = null
     markMoment('finished')
     updateRun((run) => endRun(run, status, performance.now() - started))
-    continueInBackground()
+    // Creating the next spare worker takes the page a few milliseconds: after the outcome
+    // is drawn.
+    afterNextPaint(continueInBackground)
   }
 
   function stopCurrent(): void {
@@ -431,6 +433,12 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
     },
     getState: () => state,
   }
+}
+
+function afterNextPaint(callback: () => void): void {
+  if (typeof requestAnimationFrame !== 'function') return void setTimeout(callback, 0)
+  // A frame's callbacks run before it paints; a task queued from one runs after.
+  requestAnimationFrame(() => setTimeout(callback, 0))
 }
 
 function terminateWhenReady({ worker }: Spare): void {
