@@ -19,11 +19,18 @@ export interface LessonPage {
   close(): Promise<void>
 }
 
-/** Opens `path` in a fresh browser and waits until the Playground is ready. */
-export async function openLesson(path: string): Promise<LessonPage> {
+/**
+ * Opens `path` in a fresh browser and waits until the Playground is ready; `beforeOpen` may
+ * watch the page (its requests, say) from the start.
+ */
+export async function openLesson(
+  path: string,
+  beforeOpen: (page: Page) => void = () => {},
+): Promise<LessonPage> {
   const browser = await launchBrowser()
   await browser.context.tracing.start({ screenshots: true, snapshots: true })
   const page = await browser.context.newPage()
+  beforeOpen(page)
   await page.goto(new URL(path, getBaseUrl()).href)
   await page.getByText(/^Ready:/).waitFor({ timeout: BOOT_TIMEOUT_MS })
   await page.locator('.cm-content').waitFor()

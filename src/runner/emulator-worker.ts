@@ -6,6 +6,7 @@
 import { createEmulator, type Emulator } from '../emulator/index.ts'
 import type { BridgeRequest, BridgeResponse, FromEmulator, ToEmulator } from './protocol.ts'
 import { serializeError } from './serialize.ts'
+import { toSnapshotBlob } from './snapshot.ts'
 
 // Requests that arrive while the project is still booting wait for it.
 let emulator: Promise<Emulator> | null = null
@@ -21,7 +22,7 @@ function post(message: FromEmulator): void {
 scope.onmessage = ({ data }: MessageEvent<ToEmulator>) => {
   switch (data.type) {
     case 'boot':
-      emulator = bootProject(data.dataset, data.snapshotUrl)
+      emulator = bootProject(data.dataset, data.snapshot && toSnapshotBlob(data.snapshot))
       return
     case 'connect':
       data.port.onmessage = ({ data: request }: MessageEvent<BridgeRequest>) =>
@@ -33,11 +34,8 @@ scope.onmessage = ({ data }: MessageEvent<ToEmulator>) => {
   }
 }
 
-async function bootProject(dataset: string, snapshotUrl: string): Promise<Emulator> {
+async function bootProject(dataset: string, snapshot: Blob | null): Promise<Emulator> {
   try {
-    post({ type: 'boot-progress', step: 'fetching-snapshot' })
-    const snapshot = await fetchSnapshot(snapshotUrl)
-
     post({ type: 'boot-progress', step: snapshot ? 'starting-postgres' : 'creating-project' })
     // Without a snapshot (the dev server before `build:snapshots` ran) the project is built
     // with initdb and the dataset's SQL: correct, only slower.
@@ -46,25 +44,16 @@ async function bootProject(dataset: string, snapshotUrl: string): Promise<Emulat
       ...(snapshot && { snapshot }),
     })
     project.trace.subscribe((event) => isForwarding && post({ type: 'trace', event }))
-    await warmUp(project)
 
+    // The page may prepare a Run now: its requests wait for the warm-up (see answerFetch).
     const { url, anonKey, serviceRoleKey } = project
     post({ type: 'booted', url, anonKey, serviceRoleKey, fromSnapshot: Boolean(snapshot) })
+    await warmUp(project)
     return project
   } catch (error) {
     post({ type: 'boot-failed', error: serializeError(error) })
     throw error
   }
-}
-
-async function fetchSnapshot(url: string): Promise<Blob | null> {
-  const response = await fetch(url).catch(() => null)
-  if (!response?.ok) return null
-  // PGlite picks gunzip by the Blob's type. Some servers send the file with
-  // `Content-Encoding: gzip`, so the browser has already unpacked it: look at the bytes.
-  const bytes = new Uint8Array(await response.arrayBuffer())
-  const isGzip = bytes[0] === 0x1f && bytes[1] === 0x8b
-  return new Blob([bytes], { type: isGzip ? 'application/gzip' : 'application/x-tar' })
 }
 
 async function resetProject(id: number): Promise<void> {
@@ -81,7 +70,8 @@ async function resetProject(id: number): Promise<void> {
 }
 
 // The first request after a boot loads the REST schema cache and wakes Postgres up; doing it
-// here keeps that second out of the reader's first Run.
+// while the reader reads keeps that time out of their first Run (or, when they press Run at
+// once, lets it overlap with preparing the Run).
 async function warmUp(project: Emulator): Promise<void> {
   isForwarding = false
   try {

@@ -39,7 +39,8 @@ export type ConsoleLevel = 'log' | 'info' | 'warn' | 'error' | 'debug'
 
 /** The page to the emulator Worker. */
 export type ToEmulator =
-  | { type: 'boot'; dataset: string; snapshotUrl: string }
+  /** The page downloads the snapshot while this Worker's own code loads. */
+  | { type: 'boot'; dataset: string; snapshot: ArrayBuffer | null }
   | { type: 'connect'; port: MessagePort }
   | { type: 'reset'; id: number }
 

@@ -3,7 +3,7 @@
  * run, reset and subscribe. It owns the emulator Worker (one per page, kept alive) and a
  * fresh user Worker per Run, and turns their messages into one observable state.
  */
-import { loadCompiler, compile } from './compiler.ts'
+import { compile, isCompiled, loadCompiler, rememberCompiled } from './compiler.ts'
 import type {
   BootStep,
   ConsentAnswer,
@@ -15,16 +15,25 @@ import type {
   ToUser,
 } from './protocol.ts'
 import type { TraceEvent } from '../emulator/index.ts'
+import { markMoment } from './marks.ts'
+import { startProjectWorker, type ProjectWorker } from './project-worker.ts'
 import { addConsoleLine, addTraceEvent, createRun, endRun, type Run } from './timeline.ts'
 
 /** A Run that has not ended after this long is stopped by terminating its Worker. */
 export const RUN_TIME_LIMIT_MS = 5_000
+
+// How long a Run may go unshown; about what a reader perceives as instant.
+const QUIET_MS = 100
+// How long the page must have had no Run before esbuild-wasm loads unasked: compiling its
+// wasm keeps both cores of a small machine busy for a few seconds.
+const COMPILER_DELAY_MS = 2_000
 
 export type BootPhase = 'idle' | 'booting' | 'ready' | 'failed'
 
 export interface BootState {
   phase: BootPhase
   step: BootStep | null
+  /** esbuild-wasm has loaded; until then only code compiled before (the examples) runs. */
   isCompilerReady: boolean
   /** Why esbuild-wasm failed to load, if it did; a Run then retries loading it. */
   compilerError: string | null
@@ -49,6 +58,8 @@ export interface RunnerState {
 /** What the Playground island talks to; nothing else of the runner is visible to it. */
 export interface Runner {
   boot(): void
+  /** The reader is editing: the next Run will need the compiler, so start loading it. */
+  prepareCompiler(): void
   run(source: string): Promise<void>
   reset(): Promise<void>
   /** The reader's Approve or Deny on consent card `id`; a stale card's click is ignored. */
@@ -63,8 +74,25 @@ interface Project {
   serviceRoleKey: string
 }
 
+/** A user Worker being prepared for a Run, and the session it was given. */
+interface Spare {
+  worker: Promise<Worker>
+  storage: Record<string, string>
+}
+
+// Two, so that a Run started right after the last one still finds a worker ready.
+const SPARE_WORKERS = 2
+
+/** An example's code and the module it compiles to, compiled when the site was built. */
+export interface PrecompiledExample {
+  source: string
+  code: string
+}
+
 /** Creates the runner for one lesson's dataset. */
-export function createRunner(dataset: string): Runner {
+export function createRunner(dataset: string, precompiled: PrecompiledExample[] = []): Runner {
+  for (const { source, code } of precompiled) rememberCompiled(source, { ok: true, code })
+
   const listeners = new Set<(state: RunnerState) => void>()
   let state: RunnerState = {
     boot: {
@@ -80,11 +108,16 @@ export function createRunner(dataset: string): Runner {
     runCount: 0,
     consent: null,
   }
-  let emulatorWorker: Worker | null = null
+  let emulatorWorker: ProjectWorker | null = null
   let project: Promise<Project> | null = null
   let booted: Project | null = null
-  // The next Run's worker, prepared while the reader reads, after the previous Run ended.
-  let spare: Promise<Worker> | null = null
+  // Workers for the next Runs, prepared while the reader reads, one at a time.
+  let spares: Spare[] = []
+  let isPreparingSpare = false
+  // Bumped by Reset, whose spares are thrown away, so their late readiness is ignored.
+  let spareGeneration = 0
+  let isCompilerRequested = false
+  let compilerTimer: ReturnType<typeof setTimeout> | undefined
   let current: {
     worker: Worker
     timer: ReturnType<typeof setTimeout> | undefined
@@ -102,45 +135,60 @@ export function createRunner(dataset: string): Runner {
   const resets = new Map<number, (error?: SerializedError) => void>()
 
   // Listeners hear of changes at most once a frame: a Run that logs in a tight loop sends
-  // thousands of messages, and re-rendering the panes for each froze the page.
+  // thousands of messages, and re-rendering the panes for each froze the page. A Run's end
+  // is what the reader waits for: it is shown at once. Its first moments are not shown at
+  // all, since most Runs end within them and emptying the panes only to fill them again a
+  // few milliseconds later costs the page a layout.
   let isNotifyQueued = false
+  let notified = state
+  let quietUntil = 0
+  function notify(): void {
+    isNotifyQueued = false
+    if (notified === state) return
+    notified = state
+    listeners.forEach((listener) => listener(state))
+  }
   function setState(next: Partial<RunnerState>): void {
+    const previous = state
     state = { ...state, ...next }
+    if (hasEnded(state.run) && !hasEnded(previous.run)) return notify()
+    if (state.runCount !== previous.runCount) quietUntil = performance.now() + QUIET_MS
     if (isNotifyQueued) return
     isNotifyQueued = true
-    const notify = () => {
-      isNotifyQueued = false
-      listeners.forEach((listener) => listener(state))
-    }
-    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(notify)
+    const quiet = quietUntil - performance.now()
+    if (quiet > 0) setTimeout(notify, quiet)
+    else if (typeof requestAnimationFrame === 'function') requestAnimationFrame(notify)
     else setTimeout(notify, 0)
   }
   const setBoot = (boot: Partial<BootState>) => setState({ boot: { ...state.boot, ...boot } })
   const updateRun = (update: (run: Run) => Run) => setState({ run: update(state.run) })
 
+  // Everything starts at once but in order of need: the snapshot download and the emulator
+  // Worker first, then the user Worker's SDK; esbuild-wasm waits until they are done.
   function boot(): void {
     if (emulatorWorker) return
-    const started = performance.now()
-    setBoot({ phase: 'booting' })
+    setBoot({ phase: 'booting', step: 'fetching-snapshot' })
+    // The lesson page's own script may have started it already.
+    emulatorWorker = startProjectWorker(dataset)
+    const { startedAt } = emulatorWorker
 
-    emulatorWorker = new Worker(new URL('./emulator-worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'sandbase-emulator',
-    })
     project = new Promise((resolve, reject) => {
-      emulatorWorker!.onmessage = ({ data }: MessageEvent<FromEmulator>) => {
+      emulatorWorker!.listen((data) => {
         switch (data.type) {
           case 'boot-progress':
+            markMoment(data.step)
             return setBoot({ step: data.step })
           case 'booted':
+            markMoment('booted')
             booted = { url: data.url, anonKey: data.anonKey, serviceRoleKey: data.serviceRoleKey }
-            setBoot({ phase: 'ready', step: null, bootMs: performance.now() - started })
-            spare = prepareUserWorker(booted)
+            setBoot({ phase: 'ready', step: null, bootMs: performance.now() - startedAt })
             return resolve(booted)
           case 'boot-failed':
             setBoot({ phase: 'failed', error: data.error })
             return reject(Object.assign(new Error(data.error.message), data.error))
           case 'trace':
+            if (data.event.type === 'http-request') markMoment('request')
+            if (data.event.type === 'http-response') markMoment('response')
             if (data.event.type === 'email' || data.event.type === 'sms') {
               setState({ inbox: [...state.inbox, data.event] })
             }
@@ -150,31 +198,82 @@ export function createRunner(dataset: string): Runner {
             resets.delete(data.id)
             return
         }
-      }
+      })
     })
     project.catch(() => {})
-    postToEmulator({
-      type: 'boot',
-      dataset,
-      snapshotUrl: `${import.meta.env.BASE_URL}snapshots/${dataset}.tar.gz`,
-    })
+    // The spare's script loads while Postgres starts; it is prepared once the project answers.
+    addSpare(prepareUserWorker(project))
+  }
 
+  // After the boot and as Runs take workers, in order of need: spare workers, one at a time,
+  // then esbuild-wasm, about 10 MB of wasm to compile, once no Run has run for a while (or
+  // as soon as the reader edits); the examples need no compiler.
+  function continueInBackground(): void {
+    if (!booted || isPreparingSpare) return
+    if (spares.length < SPARE_WORKERS) return addSpare(prepareUserWorker(Promise.resolve(booted)))
+    if (current || state.run.status === 'compiling' || isCompilerRequested) return
+    clearTimeout(compilerTimer)
+    compilerTimer = setTimeout(() => {
+      if (!current && state.run.status !== 'compiling') requestCompiler()
+    }, COMPILER_DELAY_MS)
+  }
+
+  function addSpare(spare: Spare): void {
+    const generation = spareGeneration
+    spares.push(spare)
+    isPreparingSpare = true
+    const onSettled = () => {
+      if (generation !== spareGeneration) return
+      isPreparingSpare = false
+      continueInBackground()
+    }
+    spare.worker.then(onSettled, onSettled)
+  }
+
+  function takeSpare(target: Project): Promise<Worker> {
+    for (let spare = spares.shift(); spare; spare = spares.shift()) {
+      // One prepared before the session last changed would run with the old session.
+      if (spare.storage === sessionItems) return spare.worker
+      terminateWhenReady(spare)
+    }
+    return prepareUserWorker(Promise.resolve(target)).worker
+  }
+
+  function dropSpares(): void {
+    spareGeneration += 1
+    isPreparingSpare = false
+    spares.forEach(terminateWhenReady)
+    spares = []
+  }
+
+  function requestCompiler(): void {
+    clearTimeout(compilerTimer)
+    if (isCompilerRequested) return
+    isCompilerRequested = true
     loadCompiler().then(
-      () => setBoot({ isCompilerReady: true }),
-      (error: Error) => setBoot({ compilerError: error.message }),
+      () => {
+        markMoment('compiler-ready')
+        setBoot({ isCompilerReady: true, compilerError: null })
+      },
+      (error: Error) => {
+        isCompilerRequested = false
+        setBoot({ compilerError: error.message })
+      },
     )
   }
 
   function postToEmulator(message: ToEmulator, transfer: Transferable[] = []): void {
-    emulatorWorker!.postMessage(message, transfer)
+    emulatorWorker!.post(message, transfer)
   }
 
   async function run(source: string): Promise<void> {
     boot()
     stopCurrent()
     const started = performance.now()
+    markMoment('run')
     setState({ run: createRun('compiling'), runCount: state.runCount + 1 })
 
+    if (!isCompiled(source)) requestCompiler()
     const compiled = await compile(source).catch((error: Error) => ({
       ok: false as const,
       problems: [
@@ -198,9 +297,13 @@ export function createRunner(dataset: string): Runner {
     }
     // A newer Run may have started while this one compiled.
     if (state.run.status !== 'compiling') return
+    markMoment('compiled')
 
-    const worker = await (spare ?? prepareUserWorker(target))
-    spare = null
+    const next = takeSpare(target)
+    // Runs in quick succession would otherwise each wait for a fresh worker.
+    if (spares.length === 0) continueInBackground()
+    const worker = await next
+    markMoment('started')
 
     current = { worker, timer: undefined, started, timeLeft: RUN_TIME_LIMIT_MS, timerStarted: 0 }
     startTimeLimit()
@@ -245,8 +348,11 @@ export function createRunner(dataset: string): Runner {
     worker.terminate()
     current = null
     if (state.consent) setState({ consent: null })
+    markMoment('finished')
     updateRun((run) => endRun(run, status, performance.now() - started))
-    prepareSpare()
+    // Creating the next spare worker takes the page a few milliseconds: after the outcome
+    // is drawn.
+    afterNextPaint(continueInBackground)
   }
 
   function stopCurrent(): void {
@@ -256,7 +362,6 @@ export function createRunner(dataset: string): Runner {
     current = null
     // A consent card left open belonged to the Run just stopped.
     if (state.consent) setState({ consent: null })
-    prepareSpare()
   }
 
   function startTimeLimit(): void {
@@ -290,17 +395,29 @@ export function createRunner(dataset: string): Runner {
     sessionItems = value === null ? others : { ...others, [key]: value }
   }
 
-  function prepareSpare(): void {
-    if (booted && !spare) spare = prepareUserWorker(booted)
-  }
-
   // A user Worker loads supabase-js, creates its client and connects its bridge before it
   // is needed, so a Run starts without those delays.
-  function prepareUserWorker({ url, anonKey, serviceRoleKey }: Project): Promise<Worker> {
+  function prepareUserWorker(target: Promise<Project>): Spare {
+    const spare: Spare = {
+      storage: sessionItems,
+      worker: startUserWorker(target, (storage) => (spare.storage = storage)),
+    }
+    return spare
+  }
+
+  async function startUserWorker(
+    target: Promise<Project>,
+    onStorage: (storage: Record<string, string>) => void,
+  ): Promise<Worker> {
     const worker = new Worker(new URL('./user-worker.ts', import.meta.url), {
       type: 'module',
       name: 'sandbase-run',
     })
+    const { url, anonKey, serviceRoleKey } = await target.catch((error) => {
+      worker.terminate()
+      throw error
+    })
+    onStorage(sessionItems)
     const channel = new MessageChannel()
     postToEmulator({ type: 'connect', port: channel.port1 }, [channel.port1])
     const prepare: ToUser = {
@@ -316,8 +433,13 @@ export function createRunner(dataset: string): Runner {
     return new Promise((resolve) => {
       worker.onmessage = ({ data }: MessageEvent<FromUser>) => {
         // Recovering a stored session may already rotate its tokens.
-        if (data.type === 'storage-set') saveSessionItem(data.key, data.value)
-        if (data.type === 'ready') resolve(worker)
+        if (data.type === 'storage-set') {
+          saveSessionItem(data.key, data.value)
+          onStorage(sessionItems)
+        }
+        if (data.type !== 'ready') return
+        markMoment('spare-ready')
+        resolve(worker)
       }
       // A worker that failed to load still resolves: its Run then ends by the time limit.
       worker.onerror = () => resolve(worker)
@@ -327,11 +449,11 @@ export function createRunner(dataset: string): Runner {
   async function reset(): Promise<void> {
     boot()
     sessionItems = {}
-    // The spare was prepared with the old session; the next Run gets a fresh worker.
-    spare?.then((worker) => worker.terminate())
-    spare = null
+    // The spares were prepared with the old session; fresh ones start with none.
+    dropSpares()
     stopCurrent()
     setState({ run: createRun(), inbox: [] })
+    continueInBackground()
     await project!.catch(() => {})
     if (state.boot.phase !== 'ready') return
 
@@ -347,6 +469,7 @@ export function createRunner(dataset: string): Runner {
 
   return {
     boot,
+    prepareCompiler: requestCompiler,
     run,
     reset,
     answerConsent,
@@ -356,6 +479,23 @@ export function createRunner(dataset: string): Runner {
     },
     getState: () => state,
   }
+}
+
+function afterNextPaint(callback: () => void): void {
+  if (typeof requestAnimationFrame !== 'function') return void setTimeout(callback, 0)
+  // A frame's callbacks run before it paints; a task queued from one runs after.
+  requestAnimationFrame(() => setTimeout(callback, 0))
+}
+
+function terminateWhenReady({ worker }: Spare): void {
+  worker.then(
+    (ready) => ready.terminate(),
+    () => {},
+  )
+}
+
+function hasEnded({ status }: Run): boolean {
+  return status === 'done' || status === 'failed' || status === 'stopped'
 }
 
 function hasUncaught(run: Run): boolean {

@@ -7,6 +7,15 @@ const STEP_TEXT = {
   'creating-project': 'Creating the project (no snapshot: running initdb and the dataset)',
 } as const
 
+// How far each step is along the boot, out of BOOT_STEPS; the two ways to start Postgres
+// are the same step.
+const STEP_NUMBER = {
+  'fetching-snapshot': 1,
+  'starting-postgres': 2,
+  'creating-project': 2,
+} as const
+const BOOT_STEPS = 3
+
 /** One status line with a progress bar while booting. */
 export function BootStatus({
   boot,
@@ -34,16 +43,12 @@ export function BootStatus({
     )
   }
 
-  const steps = [boot.phase === 'ready', boot.isCompilerReady]
-  const done = steps.filter(Boolean).length
-  if (done < steps.length) {
-    const text =
-      boot.phase !== 'ready'
-        ? (boot.step && STEP_TEXT[boot.step]) || 'Starting the emulator'
-        : 'Loading the TypeScript compiler'
+  if (boot.phase !== 'ready') {
+    const text = (boot.step && STEP_TEXT[boot.step]) || 'Starting the emulator'
+    const step = boot.step ? STEP_NUMBER[boot.step] : 0
     return (
       <p className="sb-status-line" role="status">
-        <progress max={steps.length + 1} value={done + 1} aria-label="Loading" /> {text}…
+        <progress max={BOOT_STEPS} value={step} aria-label="Loading" /> {text}…
       </p>
     )
   }
@@ -58,19 +63,20 @@ export function BootStatus({
 
   return (
     <p className="sb-status-line" role="status">
-      {describeRun(run) ?? `Ready: Postgres started in ${Math.round(boot.bootMs ?? 0)} ms.`}
+      {describeRun(run, boot) ?? `Ready: Postgres started in ${Math.round(boot.bootMs ?? 0)} ms.`}
     </p>
   )
 }
 
-function describeRun({ status, durationMs, requests }: Run): string | null {
+function describeRun({ status, durationMs, requests }: Run, boot: BootState): string | null {
   const time = `${Math.round(durationMs ?? 0)} ms`
   const count = `${requests.length} ${requests.length === 1 ? 'request' : 'requests'}`
   switch (status) {
     case 'idle':
       return null
     case 'compiling':
-      return 'Compiling…'
+      // The examples run without the compiler; edited code may wait for it to load.
+      return boot.isCompilerReady ? 'Compiling…' : 'Loading the TypeScript compiler…'
     case 'running':
       return 'Running…'
     case 'done':

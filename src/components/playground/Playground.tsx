@@ -14,6 +14,8 @@ import { ConsolePane, RequestPane, ResponsePane, SqlPane } from './panes.tsx'
 export interface PlaygroundExample {
   title: string
   code: string
+  /** The module `code` compiles to, compiled when the site was built. */
+  compiled?: string
   python?: string
   /** The lesson expects this example to end with an error (it shows one on purpose). */
   expectsError?: boolean
@@ -30,13 +32,26 @@ export interface PlaygroundProps {
 export default function Playground({ examples, dataset, js, python }: PlaygroundProps) {
   // One runner, and so one emulator Worker, for the island's lifetime; it starts no Worker
   // until boot(), so rendering on the server is harmless.
-  const [runner] = useState<Runner>(() => createRunner(dataset))
+  const [runner] = useState<Runner>(() =>
+    createRunner(
+      dataset,
+      examples.flatMap(({ code, compiled }) =>
+        compiled ? [{ source: code, code: compiled }] : [],
+      ),
+    ),
+  )
   const state = useSyncExternalStore(runner.subscribe, runner.getState, runner.getState)
   const [tab, setTab] = useState(0)
   const [codes, setCodes] = useState(() => examples.map(({ code }) => code))
   const example = examples[tab]
 
-  useEffect(() => runner.boot(), [runner])
+  // The server renders Run disabled: until the island has hydrated, pressing it would do
+  // nothing at all.
+  const [isHydrated, setHydrated] = useState(false)
+  useEffect(() => {
+    setHydrated(true)
+    runner.boot()
+  }, [runner])
 
   const run = useCallback(() => void runner.run(codes[tab]), [runner, codes, tab])
   const reset = useCallback(() => {
@@ -44,8 +59,11 @@ export default function Playground({ examples, dataset, js, python }: Playground
     void runner.reset()
   }, [runner, examples, tab])
   const edit = useCallback(
-    (code: string) => setCodes((current) => current.map((old, i) => (i === tab ? code : old))),
-    [tab],
+    (code: string) => {
+      runner.prepareCompiler()
+      setCodes((current) => current.map((old, i) => (i === tab ? code : old)))
+    },
+    [runner, tab],
   )
 
   const { consent } = state
@@ -106,7 +124,12 @@ export default function Playground({ examples, dataset, js, python }: Playground
         <div className="sb-editor-column">
           <div className="sb-toolbar">
             <span className="sb-example-title">{example.title}</span>
-            <button type="button" className="sb-button sb-run" onClick={run} disabled={isBusy}>
+            <button
+              type="button"
+              className="sb-button sb-run"
+              onClick={run}
+              disabled={isBusy || !isHydrated}
+            >
               Run
             </button>
             <button type="button" className="sb-button" onClick={reset}>

@@ -93,6 +93,9 @@ function SideEffects({ entry }: { entry: RequestEntry }) {
   })
 }
 
+// Entries are keyed by their position: a new Run's entries then reuse the elements of the
+// last Run's instead of replacing them all.
+
 /** The requests supabase-js sent. */
 export function RequestPane({ run }: { run: Run }) {
   return (
@@ -100,7 +103,7 @@ export function RequestPane({ run }: { run: Run }) {
       {run.requests.map((entry, index) => {
         const body = prettyBody(entry.request?.body ?? null)
         return (
-          <article key={entry.requestId} className="sb-entry">
+          <article key={index} className="sb-entry">
             <EntryTitle entry={entry} index={index} />
             <Headers headers={pickHeaders(entry.request?.headers ?? {}, REQUEST_HEADERS)} />
             {body && <pre className="sb-body">{body}</pre>}
@@ -116,7 +119,7 @@ export function SqlPane({ run }: { run: Run }) {
   return (
     <Pane label="SQL" empty="The SQL Postgres runs for each request appears here.">
       {run.requests.map((entry, index) => (
-        <article key={entry.requestId} className="sb-entry">
+        <article key={index} className="sb-entry">
           <EntryTitle entry={entry} index={index} />
           {entry.sql.length === 0 && <p className="sb-empty">No SQL ran for this request.</p>}
           {entry.sql.map((statement, i) => (
@@ -153,7 +156,7 @@ export function ResponsePane({ run }: { run: Run }) {
         const { response } = entry
         const body = prettyBody(response?.body ?? null)
         return (
-          <article key={entry.requestId} className="sb-entry">
+          <article key={index} className="sb-entry">
             <EntryTitle entry={entry} index={index} />
             {response ? (
               <>
