@@ -120,6 +120,8 @@ function createFetch(url: string, services: Services, keys: ProjectKeys, tracer:
   ): Promise<Response> {
     const request = await readFetchRequest(input, init)
     const requestUrl = request.url
+    // An empty body is shown and handled as none.
+    const body = request.body || null
     const requestId = tracer.nextRequestId()
     const started = performance.now()
 
@@ -129,16 +131,10 @@ function createFetch(url: string, services: Services, keys: ProjectKeys, tracer:
       method: request.method,
       url: requestUrl.pathname + requestUrl.search,
       headers: request.headers,
-      body: request.body || null,
+      body,
     })
 
-    const serviceRequest: ServiceRequest = {
-      requestId,
-      method: request.method,
-      url: requestUrl,
-      headers: request.headers,
-      body: request.body || null,
-    }
+    const serviceRequest: ServiceRequest = { requestId, ...request, body }
     const response =
       requestUrl.origin === origin
         ? await routeSafely(serviceRequest, services, keys)

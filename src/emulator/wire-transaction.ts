@@ -49,14 +49,12 @@ export interface WireTransaction {
  * whole life (`db._runExclusiveTransaction`), so no other statement lands inside it.
  */
 export function beginTransaction(db: PGlite): WireTransaction {
-  // BEGIN is sent with the first statement, saving a trip.
+  // BEGIN is sent with the first statement, saving a trip; until then it is pending.
   let pending: Uint8Array[] = [BEGIN]
-  let hasBegun = false
 
   function send(parts: Uint8Array[]) {
     const message = concatenate([...pending, ...parts])
     pending = []
-    hasBegun = true
     // The query lock still matters inside the transaction: a service may run two statements
     // at once (Promise.all), and PGlite reads each call's results after an await.
     return db._runExclusiveQuery(() => db.execProtocolStream(message, { syncToFs: false }))
@@ -83,6 +81,7 @@ export function beginTransaction(db: PGlite): WireTransaction {
     },
 
     async end(outcome) {
+      const hasBegun = pending.length === 0
       if (!hasBegun) return
       try {
         await send([outcome === 'commit' ? COMMIT : ROLLBACK])
