@@ -7,6 +7,7 @@
 import { PGlite } from '@electric-sql/pglite'
 import { BOOTSTRAP_SQL } from './bootstrap.ts'
 import { beginTransaction, forgetPreparedStatements, type WireTransaction } from './wire-transaction.ts'
+import { listenToChannel } from './notifications.ts'
 import type { Tracer } from './trace.ts'
 import type { Claims } from './keys.ts'
 
@@ -55,7 +56,7 @@ export async function bootDatabase({ snapshot, sql = [] }: BootOptions): Promise
   // every later request. Below it, deep recursion fails cleanly with 54001, as on Supabase.
   await db.exec(`set max_stack_depth = '200kB'`)
   // DDL notifies `pgrst` (see the bootstrap); plans prepared before it may no longer fit.
-  await db.listen('pgrst', () => forgetPreparedStatements(db))
+  await listenToChannel(db, 'pgrst', () => forgetPreparedStatements(db))
   return db
 }
 

@@ -8,7 +8,15 @@
  * executes it; `BEGIN` travels with the first statement. A one-row read then takes three
  * trips: begin + set the request context, the query, commit.
  */
-import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite'
+import { protocol, type PGlite } from '@electric-sql/pglite'
+import { deliverNotifications } from './notifications.ts'
+import {
+  decodeReplies,
+  encodeExecution,
+  type FieldDescription,
+  type ParameterValue,
+  type StatementReply,
+} from './wire-protocol.ts'
 
 const { serialize } = protocol
 
@@ -16,8 +24,6 @@ const { serialize } = protocol
 const BEGIN = serialize.query('BEGIN')
 const COMMIT = serialize.query('COMMIT')
 const ROLLBACK = serialize.query('ROLLBACK')
-const DESCRIBE_PORTAL = serialize.describe({ type: 'P' })
-const EXECUTE = serialize.execute({})
 const SYNC = serialize.sync()
 
 // Enough for every statement shape a lesson sends; the least recently used go beyond it.
@@ -38,9 +44,16 @@ interface PreparedStatements {
 
 const statementsByDb = new WeakMap<PGlite, PreparedStatements>()
 
+/** What a statement returned. */
+export interface StatementResult<Row> {
+  rows: Row[]
+  fields: FieldDescription[]
+  affectedRows: number
+}
+
 /** A transaction opened by `beginTransaction`; `end` must be called exactly once. */
 export interface WireTransaction {
-  query<Row>(sql: string, params?: unknown[]): Promise<Results<Row>>
+  query<Row>(sql: string, params?: unknown[]): Promise<StatementResult<Row>>
   end(outcome: 'commit' | 'rollback'): Promise<void>
 }
 
@@ -52,12 +65,12 @@ export function beginTransaction(db: PGlite): WireTransaction {
   // BEGIN is sent with the first statement, saving a trip; until then it is pending.
   let pending: Uint8Array[] = [BEGIN]
 
-  function send(parts: Uint8Array[]) {
+  function send(parts: Uint8Array[]): Promise<StatementReply[]> {
     const message = concatenate([...pending, ...parts])
     pending = []
     // The query lock still matters inside the transaction: a service may run two statements
     // at once (Promise.all), and PGlite reads each call's results after an await.
-    return db._runExclusiveQuery(() => db.execProtocolStream(message, { syncToFs: false }))
+    return db._runExclusiveQuery(() => exchange(db, message))
   }
 
   return {
@@ -68,16 +81,11 @@ export function beginTransaction(db: PGlite): WireTransaction {
       const prepared = isOneOff ? null : touch(statements, sql)
       const { name, paramTypes } = prepared ?? (await prepare(send, statements, sql, isOneOff))
 
-      const messages = await send([
-        serialize.bind({ statement: name, values: serializeValues(db, params, paramTypes) }),
-        DESCRIBE_PORTAL,
-        EXECUTE,
-        // Sync ends the statement; after an error it hands the backend back to the
-        // transaction, which `end('rollback')` then rolls back.
-        SYNC,
-      ])
-      const results = parse.parseResults(messages, db.parsers)
-      return results[results.length - 1] as Results<Row>
+      // Bind, Describe, Execute, Sync: Sync ends the statement; after an error it hands the
+      // backend back to the transaction, which `end('rollback')` then rolls back.
+      const replies = await send([encodeExecution(name, serializeValues(db, params, paramTypes))])
+      const { rows, fields, affectedRows } = replies[replies.length - 1]
+      return { rows: rows as Row[], fields, affectedRows }
     },
 
     async end(outcome) {
@@ -125,14 +133,14 @@ function touch(statements: PreparedStatements, sql: string): Prepared | null {
 // Parses `sql` in a trip of its own, so a statement that fails to parse is never
 // remembered, and learns its parameter types.
 async function prepare(
-  send: (parts: Uint8Array[]) => ReturnType<PGlite['execProtocolStream']>,
+  send: (parts: Uint8Array[]) => Promise<StatementReply[]>,
   statements: PreparedStatements,
   sql: string,
   isOneOff: boolean,
 ): Promise<Prepared> {
   const name = isOneOff ? '' : `sandbase_${statements.nextId++}`
   const closing = statements.stale.splice(0)
-  const messages = await send([
+  const replies = await send([
     ...closing.map((stale) => serialize.close({ type: 'S', name: stale })),
     serialize.parse({ name, text: sql }),
     serialize.describe({ type: 'S', name }),
@@ -140,11 +148,11 @@ async function prepare(
   ])
   // PGlite swallows a stack overflow inside Postgres (a very long JSON path, say): no error
   // comes back, and no statement was made either.
-  if (!messages.some((message) => message.name === 'parseComplete')) {
+  const reply = replies[replies.length - 1]
+  if (!reply?.isParsed) {
     throw new Error('Postgres could not parse this statement: it is nested too deeply')
   }
-  const description = parse.parseDescribeStatementResults(messages)
-  const prepared = { name, paramTypes: description }
+  const prepared = { name, paramTypes: reply.paramTypes }
   if (isOneOff) return prepared
 
   statements.bySql.set(sql, prepared)
@@ -160,12 +168,28 @@ async function prepare(
 // error (22P02), not the serializer's. Other values get the serializer PGlite's `query()`
 // would use for the parameter's type, or their text.
 function serializeValues(db: PGlite, params: unknown[], paramTypes: number[]) {
-  return params.map((param, index) => {
+  return params.map((param, index): ParameterValue => {
     if (param === null || param === undefined) return null
     if (typeof param === 'string') return param
     const serializer = db.serializers[paramTypes[index]]
     return serializer ? serializer(param) : String(param)
   })
+}
+
+// One call into the backend: its reply read, notifications handed on, the first error of
+// the trip thrown (a later one is the aborted transaction refusing what followed).
+async function exchange(db: PGlite, message: Uint8Array): Promise<StatementReply[]> {
+  const chunks: Uint8Array[] = []
+  // The chunks are views of the backend's memory, valid only during the call.
+  const onRawData = (chunk: Uint8Array) => chunks.push(chunk.slice())
+  await db.execProtocolRawStream(message, { syncToFs: false, onRawData })
+
+  const reply = chunks.length === 1 ? chunks[0] : concatenate(chunks)
+  const { replies, notifications } = decodeReplies(reply, db.parsers)
+  deliverNotifications(db, notifications)
+  const failed = replies.find((statement) => statement.error)
+  if (failed) throw failed.error
+  return replies
 }
 
 function concatenate(parts: Uint8Array[]): Uint8Array {

@@ -23,6 +23,13 @@ create function forget_statements() returns text language plpgsql
   as $$ begin execute 'deallocate all'; return 'done'; end $$;
 create function depth(n int) returns int language plpgsql
   as $$ begin if n = 0 then return 0; end if; return depth(n - 1) + 1; end $$;
+create function make_shelf() returns text language plpgsql security definer as $$
+begin
+  create table shelf (id int primary key, label text);
+  insert into shelf values (1, 'crème brûlée ✓');
+  grant select on shelf to anon;
+  return 'made';
+end $$;
 create table docs (id int primary key, body jsonb);
 insert into docs values (1, '{"a": {"a": 1}}');
 `
@@ -166,6 +173,20 @@ describe('request transactions with prepared statements', () => {
     const bad = await project.anon.from('blobs').select('id').eq('flag', 'maybe')
     expect(bad.status).toBe(400)
     expect(bad.error?.code).toBe('22P02')
+  })
+
+  it('refreshes the schema cache after DDL run by a request (its notification is read)', async () => {
+    // The table does not exist yet: PostgREST answers 404 PGRST205.
+    const before = await project.anon.from('shelf').select()
+    expect(before.error?.code).toBe('PGRST205')
+
+    const made = await project.service.rpc('make_shelf')
+    expect(made.data).toBe('made')
+
+    // The DDL's event trigger notified `pgrst` inside that request's transaction.
+    const after = await project.anon.from('shelf').select()
+    expect(after.error).toBeNull()
+    expect(after.data).toEqual([{ id: 1, label: 'crème brûlée ✓' }])
   })
 
   it('keeps serving after a function drops every prepared statement', async () => {

@@ -4,6 +4,7 @@
  * `NOTIFY pgrst, 'reload schema'`, as Supabase's does) or an explicit NOTIFY.
  */
 import type { PGlite } from '@electric-sql/pglite'
+import { listenToChannel } from '../notifications.ts'
 import { addViewRelationships } from './view-relationships.ts'
 
 export interface Column {
@@ -201,7 +202,7 @@ export function createSchemaCacheHolder(getDb: () => PGlite) {
   async function watch(db: PGlite) {
     watchedDb = db
     // The event triggers that send the notification are part of every project (bootstrap).
-    await db.listen('pgrst', (payload) => {
+    await listenToChannel(db, 'pgrst', (payload) => {
       if (payload === '' || payload === 'reload schema') cache = null
     })
   }
