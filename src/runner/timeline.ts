@@ -30,6 +30,8 @@ export type ConsoleLine =
   | { kind: 'compile-error'; problems: CompileProblem[] }
   | { kind: 'stopped'; seconds: number }
   | { kind: 'emulator-error'; message: string }
+  /** A statement of `role` ran past its timeout, so the project restarted from its snapshot. */
+  | { kind: 'project-restarted'; role: string | null; timeoutMs: number }
 
 export type RunStatus = 'idle' | 'compiling' | 'running' | 'done' | 'failed' | 'stopped'
 
