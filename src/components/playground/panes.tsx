@@ -7,6 +7,7 @@ import type { ConsoleLine, Logged, RequestEntry, Run } from '../../runner/index.
 import {
   REQUEST_HEADERS,
   RESPONSE_HEADERS,
+  describeStatementLimit,
   formatError,
   formatLogArgs,
   formatParams,
@@ -224,6 +225,14 @@ function ConsoleRow({ line }: { line: ConsoleLine }) {
       )
     case 'emulator-error':
       return <pre className="sb-log sb-log-error">The in-page project failed: {line.message}</pre>
+    case 'project-restarted':
+      return (
+        <pre className="sb-log sb-log-warn">
+          A statement ran past {describeStatementLimit(line)}. The in-page Postgres cannot cancel a
+          running statement, so the project was restarted from the lesson’s data: changes made since
+          the page loaded (or since the last Reset) are gone.
+        </pre>
+      )
   }
 }
 
