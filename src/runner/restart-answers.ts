@@ -30,6 +30,9 @@ export function createTimeoutAnswer(): WireAnswer {
 }
 
 /** The answer for a request that was waiting on, or sent to, the project being restarted. */
+// postgrest-js retries a GET answered with 503 after 1, 2 and 4 s unless Retry-After says
+// otherwise. The Run's bridge cannot reach the fresh project, so each retry would get this
+// same answer, only after the Run's time limit: Retry-After 0 lets it give up at once.
 export function createRestartedAnswer(): WireAnswer {
   const error = {
     code: RESTARTED_CODE,
@@ -40,5 +43,6 @@ export function createRestartedAnswer(): WireAnswer {
     message: 'The in-page project is restarting',
   }
   const body = JSON.stringify(error)
-  return { status: 503, statusText: 'Service Unavailable', headers: JSON_HEADERS, body }
+  const headers: [string, string][] = [...JSON_HEADERS, ['retry-after', '0']]
+  return { status: 503, statusText: 'Service Unavailable', headers, body }
 }

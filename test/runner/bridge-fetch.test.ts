@@ -71,6 +71,27 @@ describe('bridge abandon', () => {
     expect(bridge.inFlight()).toBe(0)
   })
 
+  test('supabase-js gets the 503 at once for a select, instead of retrying for 7 s', async () => {
+    const { bridge, waitForRequests } = createStuckBridge()
+    const supabase = createClient(URL_BASE, 'anon-key', {
+      global: { fetch: bridge.fetch },
+      realtime: { transport: EmulatorSocket as never },
+    })
+    const pending = supabase
+      .from('countries')
+      .select('name')
+      .then((result) => result)
+    await waitForRequests(1)
+    const abandonedAt = performance.now()
+    bridge.abandon({ method: 'POST', url: '/rest/v1/rpc/busy_for' })
+    const { status, error } = await pending
+
+    expect(status).toBe(503)
+    expect(error?.code).toBe('SBX50')
+    // postgrest-js's own backoff before a first retry is 1 s.
+    expect(performance.now() - abandonedAt).toBeLessThan(1_000)
+  })
+
   test('answers every request with a 503 when the timed-out one was not this worker’s', async () => {
     const { bridge, waitForRequests } = createStuckBridge()
     const queued = bridge.fetch(`${URL_BASE}/rest/v1/countries`)
