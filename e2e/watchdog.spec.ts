@@ -27,11 +27,12 @@ console.log('before', error, count)`)
     expect(await lesson.pane('Console').innerText()).toContain('before null 5')
 
     // busy_for keeps Postgres busy far past anon's 3 s statement timeout; the countries
-    // request waits behind it on the same project.
-    await lesson.setCode(`const [slow, next] = await Promise.all([
-  supabase.rpc('busy_for', { seconds: 60 }),
-  supabase.from('countries').select('name'),
-])
+    // request, sent once it is busy, waits behind it on the same project. (A query builder
+    // sends its request when awaited or then'd, so busy_for is started with then.)
+    await lesson.setCode(`const busy = supabase.rpc('busy_for', { seconds: 60 }).then((r) => r)
+await new Promise((resolve) => setTimeout(resolve, 500))
+const next = await supabase.from('countries').select('name')
+const slow = await busy
 console.log('slow', slow.status, slow.error?.code, slow.error?.message)
 console.log('next', next.status, next.error?.code)`)
     await lesson.run()
