@@ -56,4 +56,38 @@ console.log('after', data.length, count)`)
     // The notice belongs to the Run that restarted the project.
     expect(await notice.count()).toBe(0)
   })
+
+  test('watchdog: a service_role statement is given 8 s, also after its Run was stopped', async () => {
+    const { page } = lesson
+    const started = Date.now()
+    // service_role has no statement timeout on Supabase; the page still restarts the stuck
+    // project after 8 s. The Run itself is stopped by its 5 s limit before that.
+    await lesson.setCode(`import { createClient } from '@supabase/supabase-js'
+
+const admin = createClient(
+  process.env.SUPABASE_URL,
+  process.env.SUPABASE_SERVICE_ROLE_KEY,
+)
+await admin.rpc('busy_for', { seconds: 60 })`)
+    await lesson.run()
+    expect(await lesson.pane('Console').innerText()).toContain('Stopped after 5 s')
+
+    // A Run started while the project is still stuck waits, and gets the 503 at the restart.
+    await lesson.setCode(`const { status, error } = await supabase.from('countries').select('name')
+console.log('waited', status, error?.code)`)
+    await lesson.run()
+    const console = await lesson.pane('Console').innerText()
+    expect(console).toContain('waited 503 SBX50')
+    expect(console).toMatch(/8 s limit \(Supabase sets no statement timeout for the service_role/)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(8_000)
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /restarted from the lesson’s data/ })
+      .waitFor()
+
+    await lesson.setCode(`const { data } = await supabase.from('countries').select('name')
+console.log('rows', data.length)`)
+    await lesson.run()
+    expect(await lesson.pane('Console').innerText()).toContain('rows 5')
+  })
 })
