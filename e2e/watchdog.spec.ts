@@ -70,7 +70,9 @@ const admin = createClient(
 )
 await admin.rpc('busy_for', { seconds: 60 })`)
     await lesson.run()
-    expect(await lesson.pane('Console').innerText()).toContain('Stopped after 5 s')
+    const stopped = await lesson.pane('Console').innerText()
+    expect(stopped).toContain('Stopped after 5 s')
+    expect(stopped).toContain('still running in the project')
 
     // A Run started while the project is still stuck waits, and gets the 503 at the restart.
     await lesson.setCode(`const { status, error } = await supabase.from('countries').select('name')

@@ -17,6 +17,10 @@ const JSON_HEADERS: [string, string][] = [['content-type', 'application/json; ch
 /** The 503's code for requests the restart dropped: the emulator's own (SBX…), not Supabase's. */
 export const RESTARTED_CODE = 'SBX50'
 
+// Not yet: GoTrue's and storage's own shapes for a timed-out auth or storage request; every
+// request is answered in PostgREST's. It can go when those services' statement timeouts are
+// looked up and the watchdog knows which service a request went to.
+
 /** PostgREST's answer when Postgres cancels a statement at `statement_timeout`. */
 export function createTimeoutAnswer(): WireAnswer {
   const error = {

@@ -288,9 +288,10 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
     current.timerStarted = performance.now()
     current.timer = setTimeout(() => {
       finish(worker, 'stopped')
-      updateRun((run) =>
-        addConsoleLine(run, { kind: 'stopped', seconds: RUN_TIME_LIMIT_MS / 1000 }),
-      )
+      // Ending the Run's worker does not end a statement it started on the project.
+      const isProjectBusy = watchdog.isWatching()
+      const seconds = RUN_TIME_LIMIT_MS / 1000
+      updateRun((run) => addConsoleLine(run, { kind: 'stopped', seconds, isProjectBusy }))
     }, timeLeft)
   }
 

@@ -107,6 +107,8 @@ const PAGE_CLOCK: Clock = {
 
 export interface Watchdog {
   observe(event: TraceEvent): void
+  /** Some request is in flight on the project. */
+  isWatching(): boolean
   /** Forgets every request: the Worker that was serving them is gone. */
   clear(): void
 }
@@ -152,5 +154,6 @@ export function createWatchdog(
       watch.clear()
       schedule()
     },
+    isWatching: () => watch.firstToExpire() !== null,
   }
 }

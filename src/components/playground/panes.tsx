@@ -220,7 +220,11 @@ function ConsoleRow({ line }: { line: ConsoleLine }) {
     case 'stopped':
       return (
         <pre className="sb-log sb-log-warn">
-          Stopped after {line.seconds} s: the code was still running. The database is intact.
+          Stopped after {line.seconds} s: the code was still running.{' '}
+          {line.isProjectBusy
+            ? 'A request it sent is still running in the project; past its statement timeout, ' +
+              'the project restarts from the lesson’s data.'
+            : 'The database is intact.'}
         </pre>
       )
     case 'emulator-error':
