@@ -217,10 +217,16 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
     if (store.state.run.status !== 'compiling') return
     markMoment('compiled')
 
+    const servedBy = emulatorWorker
     const next = spares.take(target)
     // Runs in quick succession would otherwise each wait for a fresh worker.
     if (spares.size() === 0) continueInBackground()
-    const worker = await next
+    let worker = await next
+    // The project restarted while the worker got ready: its bridge leads to the old one.
+    if (emulatorWorker !== servedBy) {
+      worker.terminate()
+      worker = await spares.take(target)
+    }
     markMoment('started')
 
     current = { worker, timer: undefined, started, timeLeft: RUN_TIME_LIMIT_MS, timerStarted: 0 }
