@@ -173,6 +173,20 @@ language sql volatile as $$
   insert into page_visits (page) values (page)
 $$;
 
+-- Keeps Postgres busy for the given number of seconds, then returns them: a stand-in for a
+-- slow query, to see what a statement timeout does (anon's is 3 s, authenticated's 8 s).
+create function busy_for(seconds double precision) returns double precision
+language plpgsql volatile as $$
+declare
+  started timestamptz := clock_timestamp();
+begin
+  while clock_timestamp() < started + make_interval(secs => seconds) loop
+    -- Nothing: the loop itself is the work.
+  end loop;
+  return seconds;
+end
+$$;
+
 -- Another schema, exposed through the API the way PostgREST is configured in the
 -- database: the authenticator role's pgrst.db_schemas setting.
 create schema archive;

@@ -137,11 +137,13 @@ export async function runInRequest<T>(
 ): Promise<T> {
   const { requestId, role, claims, method, path, headers, isReadOnly = false } = context
 
-  // Not yet: Supabase's statement timeouts (3 s for anon, 8 s for authenticated). PGlite runs
-  // on the page's Worker thread and never fires them, so a statement that loops forever
-  // (say, an endless plpgsql loop called through rpc) holds the emulator until the page
-  // is reloaded. It can go once the emulator Worker is watched and restarted from its
-  // snapshot when a request outlives the timeout.
+  // Not yet: Supabase's statement timeouts (3 s for anon, 8 s for authenticated) inside the
+  // emulator. PGlite runs on its caller's thread and never fires them. In the page, the
+  // runner's watchdog (src/runner/watchdog.ts) ends the emulator Worker once a request
+  // outlives its role's timeout, answers it with PostgREST's 57014 and restarts the project
+  // from its snapshot, losing the changes since; in Node (createEmulator, the lesson tests)
+  // nothing watches, and a statement that never ends hangs its caller. It can go once PGlite
+  // can interrupt a running statement.
 
   // Not yet: undoing session-level settings that SQL run by a request leaves behind (a
   // function calling `set_config('role', 'anon', false)`, say); they outlast the request,

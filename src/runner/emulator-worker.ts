@@ -8,8 +8,10 @@ import type { BridgeRequest, BridgeResponse, FromEmulator, ToEmulator } from './
 import { serializeError } from './serialize.ts'
 import { toSnapshotBlob } from './snapshot.ts'
 
-// Requests that arrive while the project is still booting wait for it.
-let emulator: Promise<Emulator> | null = null
+// Requests that arrive while the project is still booting wait for it; so do those of a
+// user Worker connected before the page posted `boot` (when it restarts the project, say).
+let startBoot: (project: Promise<Emulator>) => void
+let emulator = new Promise<Emulator>((resolve) => (startBoot = resolve))
 // Off while the worker warms the project up, so the reader sees only their own requests.
 let isForwarding = false
 
@@ -22,7 +24,7 @@ function post(message: FromEmulator): void {
 scope.onmessage = ({ data }: MessageEvent<ToEmulator>) => {
   switch (data.type) {
     case 'boot':
-      emulator = bootProject(data.dataset, data.snapshot && toSnapshotBlob(data.snapshot))
+      startBoot(bootProject(data.dataset, data.snapshot && toSnapshotBlob(data.snapshot)))
       return
     case 'connect':
       data.port.onmessage = ({ data: request }: MessageEvent<BridgeRequest>) =>
@@ -58,7 +60,7 @@ async function bootProject(dataset: string, snapshot: Blob | null): Promise<Emul
 
 async function resetProject(id: number): Promise<void> {
   try {
-    const project = await requireProject()
+    const project = await emulator
     // Requests that arrive meanwhile wait for the fresh database instead of the closing one.
     const restored = project.reset().then(() => warmUp(project))
     emulator = restored.then(() => project)
@@ -83,15 +85,10 @@ async function warmUp(project: Emulator): Promise<void> {
   }
 }
 
-function requireProject(): Promise<Emulator> {
-  if (!emulator) throw new Error('The emulator Worker got a request before "boot"')
-  return emulator
-}
-
 async function answerFetch(port: MessagePort, request: BridgeRequest): Promise<void> {
   const { id, method, url, headers, body } = request
   try {
-    const project = await requireProject()
+    const project = await emulator
     const response = await project.fetch(url, { method, headers, body })
     const responseBody = await response.arrayBuffer()
     const answer: BridgeResponse = {

@@ -14,6 +14,7 @@ export interface ProjectWorker {
   post(message: ToEmulator, transfer?: Transferable[]): void
   /** Hands every message to `listener`, those that came before it first. */
   listen(listener: (message: FromEmulator) => void): void
+  terminate(): void
 }
 
 const started = new Map<string, ProjectWorker>()
@@ -47,7 +48,18 @@ export function startProjectWorker(dataset: string): ProjectWorker {
       listener = next
       early.splice(0).forEach(next)
     },
+    terminate: () => worker.terminate(),
   }
   started.set(dataset, project)
   return project
+}
+
+/**
+ * Ends the emulator Worker of `dataset`, however busy it is, and starts a fresh one from the
+ * same snapshot (downloaded again; the browser's cache usually has it).
+ */
+export function restartProjectWorker(dataset: string): ProjectWorker {
+  started.get(dataset)?.terminate()
+  started.delete(dataset)
+  return startProjectWorker(dataset)
 }

@@ -71,6 +71,11 @@ export type ToUser =
   | { type: 'start'; code: string }
   /** The reader's click on the consent card that `consent-open` asked for. */
   | { type: 'consent-answer'; answer: ConsentAnswer }
+  /**
+   * The watchdog restarted the project: the request that ran past its statement timeout (as
+   * the trace names it, if it was this worker's) and every other waiting one get answered.
+   */
+  | { type: 'project-restarted'; timedOut: { method: string; url: string } | null }
 
 /** A user Worker to the page. */
 export type FromUser =

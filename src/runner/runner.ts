@@ -4,56 +4,21 @@
  * fresh user Worker per Run, and turns their messages into one observable state.
  */
 import { compile, isCompiled, loadCompiler, rememberCompiled } from './compiler.ts'
-import type {
-  BootStep,
-  ConsentAnswer,
-  ConsentScreen,
-  FromEmulator,
-  FromUser,
-  SerializedError,
-  ToEmulator,
-  ToUser,
-} from './protocol.ts'
-import type { TraceEvent } from '../emulator/index.ts'
 import { markMoment } from './marks.ts'
-import { startProjectWorker, type ProjectWorker } from './project-worker.ts'
+import { restartProjectWorker, startProjectWorker, type ProjectWorker } from './project-worker.ts'
+import type { ConsentAnswer, FromUser, SerializedError, ToEmulator, ToUser } from './protocol.ts'
+import { describeRestart, type ProjectRestart } from './restart.ts'
+import { createRunnerStore, type BootState, type RunnerState } from './runner-state.ts'
+import { createSparePool, type Project } from './spare-workers.ts'
 import { addConsoleLine, addTraceEvent, createRun, endRun, type Run } from './timeline.ts'
+import { createWatchdog, type InFlightRequest } from './watchdog.ts'
 
 /** A Run that has not ended after this long is stopped by terminating its Worker. */
 export const RUN_TIME_LIMIT_MS = 5_000
 
-// How long a Run may go unshown; about what a reader perceives as instant.
-const QUIET_MS = 100
 // How long the page must have had no Run before esbuild-wasm loads unasked: compiling its
 // wasm keeps both cores of a small machine busy for a few seconds.
 const COMPILER_DELAY_MS = 2_000
-
-export type BootPhase = 'idle' | 'booting' | 'ready' | 'failed'
-
-export interface BootState {
-  phase: BootPhase
-  step: BootStep | null
-  /** esbuild-wasm has loaded; until then only code compiled before (the examples) runs. */
-  isCompilerReady: boolean
-  /** Why esbuild-wasm failed to load, if it did; a Run then retries loading it. */
-  compilerError: string | null
-  error: SerializedError | null
-  /** Milliseconds from boot() until the project answered, once it did. */
-  bootMs: number | null
-}
-
-/** A message the project "sent" (an email or a text), kept across Runs until Reset. */
-export type InboxMessage = Extract<TraceEvent, { type: 'email' | 'sms' }>
-
-export interface RunnerState {
-  boot: BootState
-  run: Run
-  inbox: InboxMessage[]
-  /** How many Runs were started, so a test or the island can tell one Run from the next. */
-  runCount: number
-  /** The consent screen the Run waits on (`openInBrowser`, `getIdToken`) until answered. */
-  consent: { id: number; screen: ConsentScreen } | null
-}
 
 /** What the Playground island talks to; nothing else of the runner is visible to it. */
 export interface Runner {
@@ -66,18 +31,6 @@ export interface Runner {
   answerConsent(id: number, answer: ConsentAnswer): void
   subscribe(listener: (state: RunnerState) => void): () => void
   getState(): RunnerState
-}
-
-interface Project {
-  url: string
-  anonKey: string
-  serviceRoleKey: string
-}
-
-/** A user Worker being prepared for a Run, and the session it was given. */
-interface Spare {
-  worker: Promise<Worker>
-  storage: Record<string, string>
 }
 
 // Two, so that a Run started right after the last one still finds a worker ready.
@@ -93,29 +46,11 @@ export interface PrecompiledExample {
 export function createRunner(dataset: string, precompiled: PrecompiledExample[] = []): Runner {
   for (const { source, code } of precompiled) rememberCompiled(source, { ok: true, code })
 
-  const listeners = new Set<(state: RunnerState) => void>()
-  let state: RunnerState = {
-    boot: {
-      phase: 'idle',
-      step: null,
-      isCompilerReady: false,
-      compilerError: null,
-      error: null,
-      bootMs: null,
-    },
-    run: createRun(),
-    inbox: [],
-    runCount: 0,
-    consent: null,
-  }
+  const store = createRunnerStore()
+  const setState = store.set
   let emulatorWorker: ProjectWorker | null = null
   let project: Promise<Project> | null = null
   let booted: Project | null = null
-  // Workers for the next Runs, prepared while the reader reads, one at a time.
-  let spares: Spare[] = []
-  let isPreparingSpare = false
-  // Bumped by Reset, whose spares are thrown away, so their late readiness is ignored.
-  let spareGeneration = 0
   let isCompilerRequested = false
   let compilerTimer: ReturnType<typeof setTimeout> | undefined
   let current: {
@@ -133,35 +68,17 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
   // Numbers consent cards, so the page renders a fresh card for each, even when two match.
   let consentCount = 0
   const resets = new Map<number, (error?: SerializedError) => void>()
+  // Workers for the next Runs, prepared while the reader reads, one at a time.
+  const spares = createSparePool({
+    connect: (port) => postToEmulator({ type: 'connect', port }, [port]),
+    getSession: () => sessionItems,
+    saveSessionItem,
+    onSettled: () => continueInBackground(),
+  })
+  const watchdog = createWatchdog(restartProject)
 
-  // Listeners hear of changes at most once a frame: a Run that logs in a tight loop sends
-  // thousands of messages, and re-rendering the panes for each froze the page. A Run's end
-  // is what the reader waits for: it is shown at once. Its first moments are not shown at
-  // all, since most Runs end within them and emptying the panes only to fill them again a
-  // few milliseconds later costs the page a layout.
-  let isNotifyQueued = false
-  let notified = state
-  let quietUntil = 0
-  function notify(): void {
-    isNotifyQueued = false
-    if (notified === state) return
-    notified = state
-    listeners.forEach((listener) => listener(state))
-  }
-  function setState(next: Partial<RunnerState>): void {
-    const previous = state
-    state = { ...state, ...next }
-    if (hasEnded(state.run) && !hasEnded(previous.run)) return notify()
-    if (state.runCount !== previous.runCount) quietUntil = performance.now() + QUIET_MS
-    if (isNotifyQueued) return
-    isNotifyQueued = true
-    const quiet = quietUntil - performance.now()
-    if (quiet > 0) setTimeout(notify, quiet)
-    else if (typeof requestAnimationFrame === 'function') requestAnimationFrame(notify)
-    else setTimeout(notify, 0)
-  }
-  const setBoot = (boot: Partial<BootState>) => setState({ boot: { ...state.boot, ...boot } })
-  const updateRun = (update: (run: Run) => Run) => setState({ run: update(state.run) })
+  const setBoot = (boot: Partial<BootState>) => setState({ boot: { ...store.state.boot, ...boot } })
+  const updateRun = (update: (run: Run) => Run) => setState({ run: update(store.state.run) })
 
   // Everything starts at once but in order of need: the snapshot download and the emulator
   // Worker first, then the user Worker's SDK; esbuild-wasm waits until they are done.
@@ -169,11 +86,17 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
     if (emulatorWorker) return
     setBoot({ phase: 'booting', step: 'fetching-snapshot' })
     // The lesson page's own script may have started it already.
-    emulatorWorker = startProjectWorker(dataset)
-    const { startedAt } = emulatorWorker
+    listenTo(startProjectWorker(dataset))
+  }
 
+  function listenTo(worker: ProjectWorker): void {
+    emulatorWorker = worker
+    booted = null
+    const { startedAt } = worker
     project = new Promise((resolve, reject) => {
-      emulatorWorker!.listen((data) => {
+      worker.listen((data) => {
+        // A restarted project's last words are not the new one's.
+        if (worker !== emulatorWorker) return
         switch (data.type) {
           case 'boot-progress':
             markMoment(data.step)
@@ -187,10 +110,11 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
             setBoot({ phase: 'failed', error: data.error })
             return reject(Object.assign(new Error(data.error.message), data.error))
           case 'trace':
+            watchdog.observe(data.event)
             if (data.event.type === 'http-request') markMoment('request')
             if (data.event.type === 'http-response') markMoment('response')
             if (data.event.type === 'email' || data.event.type === 'sms') {
-              setState({ inbox: [...state.inbox, data.event] })
+              setState({ inbox: [...store.state.inbox, data.event] })
             }
             return updateRun((run) => addTraceEvent(run, data.event))
           case 'reset-done':
@@ -202,48 +126,41 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
     })
     project.catch(() => {})
     // The spare's script loads while Postgres starts; it is prepared once the project answers.
-    addSpare(prepareUserWorker(project))
+    spares.add(project)
+  }
+
+  // PGlite never cancels a statement, so one that runs past its statement timeout holds the
+  // emulator Worker for good: the page ends that Worker and boots a fresh one from the same
+  // snapshot, as Reset would, and answers what was waiting on the old one.
+  function restartProject(timedOut: InFlightRequest, inFlight: InFlightRequest[]): void {
+    const { method, url } = timedOut
+    const answer: ToUser = { type: 'project-restarted', timedOut: { method, url } }
+    current?.worker.postMessage(answer)
+    const restart: ProjectRestart = { role: timedOut.role, timeoutMs: timedOut.timeoutMs }
+    const now = performance.now()
+    const run = describeRestart(store.state.run, { timedOut, inFlight, restart, now })
+
+    // Like Reset: the sessions and messages were of users the snapshot does not have.
+    sessionItems = {}
+    spares.drop()
+    resets.forEach((resolve) => resolve())
+    resets.clear()
+    setState({ run, inbox: [] })
+    setBoot({ phase: 'booting', step: null, restart })
+    listenTo(restartProjectWorker(dataset))
   }
 
   // After the boot and as Runs take workers, in order of need: spare workers, one at a time,
   // then esbuild-wasm, about 10 MB of wasm to compile, once no Run has run for a while (or
   // as soon as the reader edits); the examples need no compiler.
   function continueInBackground(): void {
-    if (!booted || isPreparingSpare) return
-    if (spares.length < SPARE_WORKERS) return addSpare(prepareUserWorker(Promise.resolve(booted)))
-    if (current || state.run.status === 'compiling' || isCompilerRequested) return
+    if (!booted || spares.isPreparing()) return
+    if (spares.size() < SPARE_WORKERS) return spares.add(Promise.resolve(booted))
+    if (current || store.state.run.status === 'compiling' || isCompilerRequested) return
     clearTimeout(compilerTimer)
     compilerTimer = setTimeout(() => {
-      if (!current && state.run.status !== 'compiling') requestCompiler()
+      if (!current && store.state.run.status !== 'compiling') requestCompiler()
     }, COMPILER_DELAY_MS)
-  }
-
-  function addSpare(spare: Spare): void {
-    const generation = spareGeneration
-    spares.push(spare)
-    isPreparingSpare = true
-    const onSettled = () => {
-      if (generation !== spareGeneration) return
-      isPreparingSpare = false
-      continueInBackground()
-    }
-    spare.worker.then(onSettled, onSettled)
-  }
-
-  function takeSpare(target: Project): Promise<Worker> {
-    for (let spare = spares.shift(); spare; spare = spares.shift()) {
-      // One prepared before the session last changed would run with the old session.
-      if (spare.storage === sessionItems) return spare.worker
-      terminateWhenReady(spare)
-    }
-    return prepareUserWorker(Promise.resolve(target)).worker
-  }
-
-  function dropSpares(): void {
-    spareGeneration += 1
-    isPreparingSpare = false
-    spares.forEach(terminateWhenReady)
-    spares = []
   }
 
   function requestCompiler(): void {
@@ -271,7 +188,8 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
     stopCurrent()
     const started = performance.now()
     markMoment('run')
-    setState({ run: createRun('compiling'), runCount: state.runCount + 1 })
+    setState({ run: createRun('compiling'), runCount: store.state.runCount + 1 })
+    if (store.state.boot.restart) setBoot({ restart: null })
 
     if (!isCompiled(source)) requestCompiler()
     const compiled = await compile(source).catch((error: Error) => ({
@@ -290,19 +208,25 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
 
     const target = await project!.catch(() => null)
     if (!target) {
-      const message = state.boot.error?.message ?? 'the project did not start'
+      const message = store.state.boot.error?.message ?? 'the project did not start'
       updateRun((run) => addConsoleLine(run, { kind: 'emulator-error', message }))
       updateRun((run) => endRun(run, 'failed', performance.now() - started))
       return
     }
     // A newer Run may have started while this one compiled.
-    if (state.run.status !== 'compiling') return
+    if (store.state.run.status !== 'compiling') return
     markMoment('compiled')
 
-    const next = takeSpare(target)
+    const servedBy = emulatorWorker
+    const next = spares.take(target)
     // Runs in quick succession would otherwise each wait for a fresh worker.
-    if (spares.length === 0) continueInBackground()
-    const worker = await next
+    if (spares.size() === 0) continueInBackground()
+    let worker = await next
+    // The project restarted while the worker got ready: its bridge leads to the old one.
+    if (emulatorWorker !== servedBy) {
+      worker.terminate()
+      worker = await spares.take(target)
+    }
     markMoment('started')
 
     current = { worker, timer: undefined, started, timeLeft: RUN_TIME_LIMIT_MS, timerStarted: 0 }
@@ -324,7 +248,7 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
           consentCount += 1
           return setState({ consent: { id: consentCount, screen: data.screen } })
         case 'finished':
-          return finish(worker, hasUncaught(state.run) ? 'failed' : 'done')
+          return finish(worker, hasUncaught(store.state.run) ? 'failed' : 'done')
       }
     }
     // An error the worker itself raises (a failed import, a clone failure) ends the Run.
@@ -347,7 +271,7 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
     clearTimeout(timer)
     worker.terminate()
     current = null
-    if (state.consent) setState({ consent: null })
+    if (store.state.consent) setState({ consent: null })
     markMoment('finished')
     updateRun((run) => endRun(run, status, performance.now() - started))
     // Creating the next spare worker takes the page a few milliseconds: after the outcome
@@ -361,7 +285,7 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
     current.worker.terminate()
     current = null
     // A consent card left open belonged to the Run just stopped.
-    if (state.consent) setState({ consent: null })
+    if (store.state.consent) setState({ consent: null })
   }
 
   function startTimeLimit(): void {
@@ -370,9 +294,10 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
     current.timerStarted = performance.now()
     current.timer = setTimeout(() => {
       finish(worker, 'stopped')
-      updateRun((run) =>
-        addConsoleLine(run, { kind: 'stopped', seconds: RUN_TIME_LIMIT_MS / 1000 }),
-      )
+      // Ending the Run's worker does not end a statement it started on the project.
+      const isProjectBusy = watchdog.isWatching()
+      const seconds = RUN_TIME_LIMIT_MS / 1000
+      updateRun((run) => addConsoleLine(run, { kind: 'stopped', seconds, isProjectBusy }))
     }, timeLeft)
   }
 
@@ -384,7 +309,7 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
 
   function answerConsent(id: number, answer: ConsentAnswer): void {
     // A second click on a card that is going away must not answer the card after it.
-    if (!current || state.consent?.id !== id) return
+    if (!current || store.state.consent?.id !== id) return
     current.worker.postMessage({ type: 'consent-answer', answer } satisfies ToUser)
     setState({ consent: null })
     startTimeLimit()
@@ -395,67 +320,17 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
     sessionItems = value === null ? others : { ...others, [key]: value }
   }
 
-  // A user Worker loads supabase-js, creates its client and connects its bridge before it
-  // is needed, so a Run starts without those delays.
-  function prepareUserWorker(target: Promise<Project>): Spare {
-    const spare: Spare = {
-      storage: sessionItems,
-      worker: startUserWorker(target, (storage) => (spare.storage = storage)),
-    }
-    return spare
-  }
-
-  async function startUserWorker(
-    target: Promise<Project>,
-    onStorage: (storage: Record<string, string>) => void,
-  ): Promise<Worker> {
-    const worker = new Worker(new URL('./user-worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'sandbase-run',
-    })
-    const { url, anonKey, serviceRoleKey } = await target.catch((error) => {
-      worker.terminate()
-      throw error
-    })
-    onStorage(sessionItems)
-    const channel = new MessageChannel()
-    postToEmulator({ type: 'connect', port: channel.port1 }, [channel.port1])
-    const prepare: ToUser = {
-      type: 'prepare',
-      url,
-      anonKey,
-      serviceRoleKey,
-      port: channel.port2,
-      storage: sessionItems,
-    }
-    worker.postMessage(prepare, [channel.port2])
-
-    return new Promise((resolve) => {
-      worker.onmessage = ({ data }: MessageEvent<FromUser>) => {
-        // Recovering a stored session may already rotate its tokens.
-        if (data.type === 'storage-set') {
-          saveSessionItem(data.key, data.value)
-          onStorage(sessionItems)
-        }
-        if (data.type !== 'ready') return
-        markMoment('spare-ready')
-        resolve(worker)
-      }
-      // A worker that failed to load still resolves: its Run then ends by the time limit.
-      worker.onerror = () => resolve(worker)
-    })
-  }
-
   async function reset(): Promise<void> {
     boot()
     sessionItems = {}
     // The spares were prepared with the old session; fresh ones start with none.
-    dropSpares()
+    spares.drop()
     stopCurrent()
     setState({ run: createRun(), inbox: [] })
+    if (store.state.boot.restart) setBoot({ restart: null })
     continueInBackground()
     await project!.catch(() => {})
-    if (state.boot.phase !== 'ready') return
+    if (store.state.boot.phase !== 'ready') return
 
     lastResetId += 1
     const id = lastResetId
@@ -473,11 +348,8 @@ export function createRunner(dataset: string, precompiled: PrecompiledExample[] 
     run,
     reset,
     answerConsent,
-    subscribe(listener) {
-      listeners.add(listener)
-      return () => listeners.delete(listener)
-    },
-    getState: () => state,
+    subscribe: store.subscribe,
+    getState: () => store.state,
   }
 }
 
@@ -485,17 +357,6 @@ function afterNextPaint(callback: () => void): void {
   if (typeof requestAnimationFrame !== 'function') return void setTimeout(callback, 0)
   // A frame's callbacks run before it paints; a task queued from one runs after.
   requestAnimationFrame(() => setTimeout(callback, 0))
-}
-
-function terminateWhenReady({ worker }: Spare): void {
-  worker.then(
-    (ready) => ready.terminate(),
-    () => {},
-  )
-}
-
-function hasEnded({ status }: Run): boolean {
-  return status === 'done' || status === 'failed' || status === 'stopped'
 }
 
 function hasUncaught(run: Run): boolean {

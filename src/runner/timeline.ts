@@ -28,8 +28,11 @@ export type ConsoleLine =
   | { kind: 'log'; level: ConsoleLevel; args: Logged[] }
   | { kind: 'uncaught'; error: SerializedError }
   | { kind: 'compile-error'; problems: CompileProblem[] }
-  | { kind: 'stopped'; seconds: number }
+  /** `isProjectBusy`: a request the Run sent was still being served by the project. */
+  | { kind: 'stopped'; seconds: number; isProjectBusy?: boolean }
   | { kind: 'emulator-error'; message: string }
+  /** A statement of `role` ran past its timeout, so the project restarted from its snapshot. */
+  | { kind: 'project-restarted'; role: string | null; timeoutMs: number }
 
 export type RunStatus = 'idle' | 'compiling' | 'running' | 'done' | 'failed' | 'stopped'
 

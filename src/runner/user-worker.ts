@@ -45,6 +45,9 @@ scope.onmessage = ({ data }: MessageEvent<ToUser>) => {
       answerConsent?.(data.answer)
       answerConsent = null
       return
+    case 'project-restarted':
+      bridge?.abandon(data.timedOut)
+      return
   }
 }
 

@@ -1,5 +1,6 @@
 /** What the page is loading, while it loads, and how the last Run went afterwards. */
 import type { BootState, Run } from '../../runner/index.ts'
+import { describeStatementLimit } from './format.ts'
 
 const STEP_TEXT = {
   'fetching-snapshot': 'Downloading the project’s database',
@@ -44,7 +45,10 @@ export function BootStatus({
   }
 
   if (boot.phase !== 'ready') {
-    const text = (boot.step && STEP_TEXT[boot.step]) || 'Starting the emulator'
+    const starting = boot.restart
+      ? 'Restarting the project from the lesson’s data'
+      : 'Starting the emulator'
+    const text = (boot.step && STEP_TEXT[boot.step]) || starting
     const step = boot.step ? STEP_NUMBER[boot.step] : 0
     return (
       <p className="sb-status-line" role="status">
@@ -61,10 +65,21 @@ export function BootStatus({
     )
   }
 
-  return (
+  const status = (
     <p className="sb-status-line" role="status">
       {describeRun(run, boot) ?? `Ready: Postgres started in ${Math.round(boot.bootMs ?? 0)} ms.`}
     </p>
+  )
+  if (!boot.restart) return status
+  return (
+    <>
+      {status}
+      <p className="sb-status-line sb-log-warn" role="alert">
+        The project was restarted from the lesson’s data after a statement ran past{' '}
+        {describeStatementLimit(boot.restart)}. Changes made since the page loaded (or the last
+        Reset) are gone.
+      </p>
+    </>
   )
 }
 

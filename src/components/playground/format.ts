@@ -1,5 +1,5 @@
 /** Text helpers the panes share: which headers matter, shortened keys, pretty bodies and logs. */
-import type { Logged, SerializedError } from '../../runner/index.ts'
+import type { Logged, ProjectRestart, SerializedError } from '../../runner/index.ts'
 
 /** Request headers a reader learns from, in the order they are shown. */
 export const REQUEST_HEADERS = [
@@ -165,4 +165,15 @@ function quote(text: string): string {
   const escaped = text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')
   if (text.includes("'") && !text.includes('"')) return `"${escaped}"`
   return `'${escaped.replace(/'/g, "\\'")}'`
+}
+
+/** The limit a statement ran past before the project was restarted, in words. */
+export function describeStatementLimit({ role, timeoutMs }: ProjectRestart): string {
+  const seconds = `${timeoutMs / 1000} s`
+  if (role === 'anon' || role === 'authenticated') {
+    return `the ${seconds} statement timeout of the ${role} role`
+  }
+  // Supabase sets none for service_role: the page waits as long as for the most patient role.
+  const whose = role ? `the ${role} role` : 'a request without a role'
+  return `the page’s ${seconds} limit (Supabase sets no statement timeout for ${whose})`
 }

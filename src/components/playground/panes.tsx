@@ -7,6 +7,7 @@ import type { ConsoleLine, Logged, RequestEntry, Run } from '../../runner/index.
 import {
   REQUEST_HEADERS,
   RESPONSE_HEADERS,
+  describeStatementLimit,
   formatError,
   formatLogArgs,
   formatParams,
@@ -219,11 +220,23 @@ function ConsoleRow({ line }: { line: ConsoleLine }) {
     case 'stopped':
       return (
         <pre className="sb-log sb-log-warn">
-          Stopped after {line.seconds} s: the code was still running. The database is intact.
+          Stopped after {line.seconds} s: the code was still running.{' '}
+          {line.isProjectBusy
+            ? 'A request it sent is still running in the project; past its statement timeout, ' +
+              'the project restarts from the lesson’s data.'
+            : 'The database is intact.'}
         </pre>
       )
     case 'emulator-error':
       return <pre className="sb-log sb-log-error">The in-page project failed: {line.message}</pre>
+    case 'project-restarted':
+      return (
+        <pre className="sb-log sb-log-warn">
+          A statement ran past {describeStatementLimit(line)}. The in-page Postgres cannot cancel a
+          running statement, so the project was restarted from the lesson’s data: changes made since
+          the page loaded (or since the last Reset) are gone.
+        </pre>
+      )
   }
 }
 
