@@ -4,6 +4,8 @@
  * prebuilt snapshot, answers fetches bridged from user Workers, and forwards trace events.
  */
 import { createEmulator, type Emulator } from '../emulator/index.ts'
+import type { PostgresBinaries } from '../emulator/db.ts'
+import type { FetchedBinaries } from './postgres-binaries.ts'
 import type { BridgeRequest, BridgeResponse, FromEmulator, ToEmulator } from './protocol.ts'
 import { serializeError } from './serialize.ts'
 import { toSnapshotBlob } from './snapshot.ts'
@@ -22,7 +24,11 @@ function post(message: FromEmulator): void {
 scope.onmessage = ({ data }: MessageEvent<ToEmulator>) => {
   switch (data.type) {
     case 'boot':
-      emulator = bootProject(data.dataset, data.snapshot && toSnapshotBlob(data.snapshot))
+      emulator = bootProject(
+        data.dataset,
+        data.snapshot && toSnapshotBlob(data.snapshot),
+        toPostgresBinaries(data.postgres),
+      )
       return
     case 'connect':
       data.port.onmessage = ({ data: request }: MessageEvent<BridgeRequest>) =>
@@ -34,7 +40,11 @@ scope.onmessage = ({ data }: MessageEvent<ToEmulator>) => {
   }
 }
 
-async function bootProject(dataset: string, snapshot: Blob | null): Promise<Emulator> {
+async function bootProject(
+  dataset: string,
+  snapshot: Blob | null,
+  postgres: PostgresBinaries,
+): Promise<Emulator> {
   try {
     post({ type: 'boot-progress', step: snapshot ? 'starting-postgres' : 'creating-project' })
     // Without a snapshot (the dev server before `build:snapshots` ran) the project is built
@@ -42,6 +52,7 @@ async function bootProject(dataset: string, snapshot: Blob | null): Promise<Emul
     const project = await createEmulator({
       ...(dataset !== 'empty' && { dataset }),
       ...(snapshot && { snapshot }),
+      postgres,
     })
     project.trace.subscribe((event) => isForwarding && post({ type: 'trace', event }))
 
@@ -80,6 +91,14 @@ async function warmUp(project: Emulator): Promise<void> {
     await project.fetch(url, { headers: { apikey: project.anonKey } })
   } finally {
     isForwarding = true
+  }
+}
+
+// What the page could not fetch, PGlite fetches itself.
+function toPostgresBinaries({ wasmModule, fsBundle }: FetchedBinaries): PostgresBinaries {
+  return {
+    ...(wasmModule && { wasmModule }),
+    ...(fsBundle && { fsBundle: new Blob([fsBundle]) }),
   }
 }
 
