@@ -73,7 +73,8 @@ function buildFilter({ field, operation }: FilterNode, { alias, params }: WhereC
     if (operator === 'in') {
       // `in.()` matches nothing, as `= any('{}')` does on PostgREST.
       if (!list || list.length === 0) return 'false'
-      return `${column} in (${list.map((item) => params.add(item)).join(', ')})`
+      // As PostgREST: the list is one array parameter, so any length is one statement.
+      return `${column} = any(${params.add(toArrayLiteral(list))})`
     }
     const search = TEXT_SEARCH[operator]
     if (search) {
@@ -90,4 +91,10 @@ function buildFilter({ field, operation }: FilterNode, { alias, params }: WhereC
       : `${column} ${sqlOperator} ${bound}`
   })()
   return isNegated ? `not (${expression})` : `(${expression})`
+}
+
+// Postgres's array syntax, every element quoted: `{"a","b \"c\""}`. Quoted, `NULL` is text.
+function toArrayLiteral(items: string[]): string {
+  const quoted = items.map((item) => `"${item.replace(/[\\"]/g, (char) => `\\${char}`)}"`)
+  return `{${quoted.join(',')}}`
 }

@@ -66,6 +66,26 @@ describe('filter operators', () => {
     expect((await raw('id=in.()')).body).toEqual([])
   })
 
+  test('in keeps backslashes, braces and the word null as plain text', async () => {
+    // Values that mean something inside a Postgres array literal must still match as text.
+    await project.service.from('items').insert([
+      { id: 6, name: 'back\\slash' },
+      { id: 7, name: '{braced}' },
+      { id: 8, name: 'null' },
+    ])
+    const names = ['back\\slash', '{braced}', 'null', 'nothing like it']
+    expect(ids((await items().in('name', names)).data)).toEqual([6, 7, 8])
+    expect(ids((await items().in('name', ['NULL'])).data)).toEqual([])
+    await project.service.from('items').delete().in('id', [6, 7, 8])
+  })
+
+  test('in takes a list longer than a statement can bind parameters (65,535)', async () => {
+    const many = Array.from({ length: 70_000 }, (_, i) => i + 1000)
+    const { data, error } = await items().in('id', [2, ...many, 5])
+    expect(error).toBeNull()
+    expect(ids(data)).toEqual([2, 5])
+  })
+
   test('cs / cd on arrays, ranges and jsonb', async () => {
     expect(ids((await items().contains('tags', ['red'])).data)).toEqual([1, 3])
     expect(ids((await items().contains('meta', { color: 'red' })).data)).toEqual([1])
