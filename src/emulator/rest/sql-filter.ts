@@ -73,7 +73,9 @@ function buildFilter({ field, operation }: FilterNode, { alias, params }: WhereC
     if (operator === 'in') {
       // `in.()` matches nothing, as `= any('{}')` does on PostgREST.
       if (!list || list.length === 0) return 'false'
-      return `${column} in (${list.map((item) => params.add(item)).join(', ')})`
+      // One array value, as PostgREST binds it: a parameter per item would stop at the 65535
+      // a Bind message can count.
+      return `${column} = any(${params.add(toArrayLiteral(list))})`
     }
     const search = TEXT_SEARCH[operator]
     if (search) {
@@ -90,4 +92,11 @@ function buildFilter({ field, operation }: FilterNode, { alias, params }: WhereC
       : `${column} ${sqlOperator} ${bound}`
   })()
   return isNegated ? `not (${expression})` : `(${expression})`
+}
+
+// A Postgres array literal with every item double-quoted (`\` and `"` escaped), so commas,
+// braces and `NULL` inside an item stay text.
+function toArrayLiteral(items: string[]): string {
+  const quoted = items.map((item) => `"${item.replace(/[\\"]/g, '\\$&')}"`)
+  return `{${quoted.join(',')}}`
 }
