@@ -9,6 +9,7 @@
  * trips: begin + set the request context, the query, commit.
  */
 import { protocol, type PGlite } from '@electric-sql/pglite'
+import { assertJsonDepth } from './json-depth.ts'
 import { deliverNotifications } from './notifications.ts'
 import {
   decodeReplies,
@@ -170,9 +171,11 @@ async function prepare(
 function serializeValues(db: PGlite, params: unknown[], paramTypes: number[]) {
   return params.map((param, index): ParameterValue => {
     if (param === null || param === undefined) return null
-    if (typeof param === 'string') return param
-    const serializer = db.serializers[paramTypes[index]]
-    return serializer ? serializer(param) : String(param)
+    const typeId = paramTypes[index]
+    const serializer = db.serializers[typeId]
+    const text = typeof param === 'string' ? param : serializer ? serializer(param) : String(param)
+    if (typeof text === 'string') assertJsonDepth(text, typeId)
+    return text
   })
 }
 

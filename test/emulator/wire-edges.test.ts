@@ -48,4 +48,36 @@ describe('request statements at the wire protocol edges', () => {
     expect(error).toBeNull()
     expect(data).toEqual([{ id: 2 }, { id: 10 }, { id: 11 }, { id: 12 }, { id: 13 }, { id: 14 }])
   })
+
+  it('answers JSON nested 10000 deep with 54001 and keeps serving', async () => {
+    // Postgres stops runaway nesting with "stack depth limit exceeded"; PGlite's WASM stack
+    // would overflow first, losing the error and breaking the backend. The bodies are sent
+    // as text: JSON.stringify itself overflows on them.
+    const { url, anonKey, fetch } = project.emulator
+    const deep = (n: number) => '['.repeat(n) + ']'.repeat(n)
+    const post = (path: string, body: string) =>
+      fetch(`${url}/rest/v1/${path}`, {
+        method: 'POST',
+        headers: { apikey: anonKey, 'content-type': 'application/json' },
+        body,
+      })
+
+    const called = await post('rpc/depth_of', `{"doc": ${deep(10_000)}}`)
+    expect(called.status).toBe(500)
+    expect((await called.json()).code).toBe('54001')
+
+    const inserted = await post('docs', `{"id": 1, "body": ${deep(20_000)}}`)
+    expect((await inserted.json()).code).toBe('54001')
+
+    const filter = encodeURIComponent(deep(30_000))
+    const filtered = await fetch(`${url}/rest/v1/docs?select=id&body=eq.${filter}`, {
+      headers: { apikey: anonKey },
+    })
+    expect((await filtered.json()).code).toBe('54001')
+
+    const shallow = await project.anon.rpc('depth_of', { doc: JSON.parse(deep(100)) })
+    expect(shallow.data).toBe(1)
+    const after = await project.anon.from('notes').select('id').eq('id', 3)
+    expect(after.data).toEqual([{ id: 3 }])
+  })
 })
