@@ -9,7 +9,7 @@
  * trips: begin + set the request context, the query, commit.
  */
 import { protocol, type PGlite } from '@electric-sql/pglite'
-import { assertJsonDepth } from './json-depth.ts'
+import { assertJsonDepth, createStackDepthError } from './stack-depth.ts'
 import { deliverNotifications } from './notifications.ts'
 import {
   decodeReplies,
@@ -85,7 +85,10 @@ export function beginTransaction(db: PGlite): WireTransaction {
       // Bind, Describe, Execute, Sync: Sync ends the statement; after an error it hands the
       // backend back to the transaction, which `end('rollback')` then rolls back.
       const replies = await send([encodeExecution(name, serializeValues(db, params, paramTypes))])
-      const { rows, fields, affectedRows } = replies[replies.length - 1]
+      const reply = replies[replies.length - 1]
+      // PGlite swallows a stack overflow while the statement runs: no error, and no end.
+      if (!reply?.isComplete) throw createStackDepthError('PGlite ran out of stack running it.')
+      const { rows, fields, affectedRows } = reply
       return { rows: rows as Row[], fields, affectedRows }
     },
 

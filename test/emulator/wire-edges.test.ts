@@ -80,4 +80,16 @@ describe('request statements at the wire protocol edges', () => {
     const after = await project.anon.from('notes').select('id').eq('id', 3)
     expect(after.data).toEqual([{ id: 3 }])
   })
+
+  it('answers a statement PGlite runs out of stack on with 54001, and keeps serving', async () => {
+    // A regular expression of 3000 nested groups overflows PGlite's WASM stack while Postgres
+    // compiles it, below Postgres's own depth check; the statement then answers nothing.
+    const pattern = '('.repeat(3000) + 'o' + ')'.repeat(3000)
+    const failed = await project.anon.from('notes').select('id').filter('body', 'match', pattern)
+    expect(failed.status).toBe(500)
+    expect(failed.error?.code).toBe('54001')
+
+    const after = await project.anon.from('notes').select('id').eq('id', 1)
+    expect(after.data).toEqual([{ id: 1 }])
+  })
 })

@@ -1,9 +1,10 @@
 /**
- * A guard for JSON bound to a request's statement. Postgres stops runaway nesting with
- * "stack depth limit exceeded" (54001), but in PGlite the WASM stack overflows inside the
- * JSON parser first, below what `max_stack_depth` can catch: the statement answers nothing,
- * no error comes back, and a later request can hang the backend. JSON nested deeper than
- * Postgres itself accepts here is refused before it is sent, with Postgres's own error.
+ * Postgres stops runaway recursion with "stack depth limit exceeded" (54001), but in PGlite
+ * the WASM stack can overflow first, below what `max_stack_depth` catches (in the JSON
+ * parser, in the regular expression compiler): PGlite swallows the overflow, the statement
+ * answers nothing, and a later request can hang the backend. JSON nested deeper than
+ * Postgres itself accepts here is refused before it is sent; a statement that still ends
+ * without an answer is reported with the same error.
  */
 import { messages } from '@electric-sql/pglite'
 
@@ -19,11 +20,16 @@ export function assertJsonDepth(text: string, typeId: number | undefined): void 
   if (text.length <= 2 * MAX_DEPTH || !JSON_TYPE_IDS.has(typeId ?? 0)) return
   if (measureDepth(text) <= MAX_DEPTH) return
 
+  throw createStackDepthError(`JSON is nested more than ${MAX_DEPTH} levels deep.`)
+}
+
+/** Postgres's 54001, for recursion PGlite cannot survive; `detail` says what recursed. */
+export function createStackDepthError(detail: string): Error {
   const error = new messages.DatabaseError('stack depth limit exceeded', 0, 'error')
   error.severity = 'ERROR'
   error.code = '54001'
-  error.detail = `JSON is nested more than ${MAX_DEPTH} levels deep.`
-  throw error
+  error.detail = detail
+  return error
 }
 
 // The deepest nesting of arrays and objects, skipping brackets inside strings.
