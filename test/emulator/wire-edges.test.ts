@@ -13,6 +13,14 @@ create table docs (id int primary key, body jsonb);
 grant select, insert on notes, docs to anon;
 create function depth_of(doc jsonb) returns int language sql
   as $$ select 1 $$;
+create function stop_listening() returns text language plpgsql
+  as $$ begin unlisten *; return 'deaf'; end $$;
+create function make_shelf() returns text language plpgsql security definer as $$
+begin
+  create table shelf (id int primary key);
+  grant select on shelf to anon;
+  return 'made';
+end $$;
 `
 
 describe('request statements at the wire protocol edges', () => {
@@ -91,5 +99,18 @@ describe('request statements at the wire protocol edges', () => {
 
     const after = await project.anon.from('notes').select('id').eq('id', 1)
     expect(after.data).toEqual([{ id: 1 }])
+  })
+
+  it('still refreshes the schema cache after DDL once a function ran UNLISTEN *', async () => {
+    // On Supabase the schema cache listener has a connection of its own, which a function's
+    // UNLISTEN in the request's session cannot reach.
+    const deaf = await project.anon.rpc('stop_listening')
+    expect(deaf.data).toBe('deaf')
+    const made = await project.service.rpc('make_shelf')
+    expect(made.data).toBe('made')
+
+    const shelf = await project.anon.from('shelf').select('id')
+    expect(shelf.error).toBeNull()
+    expect(shelf.data).toEqual([])
   })
 })
