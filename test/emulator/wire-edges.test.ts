@@ -114,3 +114,35 @@ describe('request statements at the wire protocol edges', () => {
     expect(shelf.data).toEqual([])
   })
 })
+
+describe('a backend PGlite leaves broken', () => {
+  let project: Project
+
+  beforeAll(async () => {
+    project = await createProject({
+      sql: `
+create table notes (id int primary key);
+insert into notes values (1);
+grant select on notes to anon;
+create function parse_it(doc text) returns int language sql
+  as $$ select jsonb_array_length(doc::jsonb) $$;`,
+    })
+  })
+  afterAll(() => project.emulator.close())
+
+  it('answers the next request with an error that says to reset, instead of hanging', async () => {
+    // Text the function itself parses as JSON escapes the guard on JSON parameters: PGlite's
+    // stack overflows in a SQL function and leaves the backend unable to answer again.
+    const deep = '['.repeat(10_000) + ']'.repeat(10_000)
+    const failed = await project.anon.rpc('parse_it', { doc: deep })
+    expect(failed.status).toBe(500)
+
+    const next = await project.anon.from('notes').select('id')
+    expect(next.status).toBe(500)
+    expect(next.error?.message).toMatch(/reset/)
+
+    await project.emulator.reset()
+    const after = await project.anon.from('notes').select('id')
+    expect(after.data).toEqual([{ id: 1 }])
+  })
+})
