@@ -71,10 +71,12 @@ grant execute on function auth.jwt(), auth.uid(), auth.role(), auth.email()
 `
 
 // As on a Supabase project, any DDL notifies `pgrst` so the REST layer reloads its schema
-// cache (and forgets prepared statements whose plans may no longer fit).
+// cache (and forgets prepared statements whose plans may no longer fit). The emulator
+// listens in the one session requests share, so a function's `UNLISTEN *` would silence it;
+// listening again with each DDL keeps the notification coming.
 const DDL_WATCH_SQL = `
 create or replace function extensions.pgrst_ddl_watch() returns event_trigger
-language plpgsql as $$ begin perform pg_notify('pgrst', 'reload schema'); end $$;
+language plpgsql as $$ begin listen pgrst; perform pg_notify('pgrst', 'reload schema'); end $$;
 create event trigger pgrst_ddl_watch on ddl_command_end
   execute procedure extensions.pgrst_ddl_watch();
 create event trigger pgrst_drop_watch on sql_drop

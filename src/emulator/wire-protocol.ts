@@ -31,6 +31,11 @@ export interface StatementReply {
   /** The parameter types a Describe of a prepared statement reported. */
   paramTypes: number[]
   isParsed: boolean
+  /**
+   * Whether the statement ran to its end (CommandComplete). The emulator never sends an empty
+   * statement, whose end would be an EmptyQueryResponse instead.
+   */
+  isComplete: boolean
   error: Error | null
 }
 
@@ -138,6 +143,7 @@ export function decodeReplies(
         break
       case 0x43: // 'C' CommandComplete
         reply.affectedRows += affectedRowsOf(decoder.decode(bytes.subarray(body, end - 1)))
+        reply.isComplete = true
         break
       case 0x45: // 'E' ErrorResponse: only the first of a statement counts
         reply.error ??= readError(bytes.subarray(at, end))
@@ -157,7 +163,15 @@ export function decodeReplies(
 }
 
 function emptyReply(): StatementReply {
-  return { rows: [], fields: [], affectedRows: 0, paramTypes: [], isParsed: false, error: null }
+  return {
+    rows: [],
+    fields: [],
+    affectedRows: 0,
+    paramTypes: [],
+    isParsed: false,
+    isComplete: false,
+    error: null,
+  }
 }
 
 function readParameterTypes(view: DataView, at: number): number[] {

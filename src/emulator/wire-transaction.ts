@@ -9,6 +9,7 @@
  * trips: begin + set the request context, the query, commit.
  */
 import { protocol, type PGlite } from '@electric-sql/pglite'
+import { assertJsonDepth, createStackDepthError } from './stack-depth.ts'
 import { deliverNotifications } from './notifications.ts'
 import {
   decodeReplies,
@@ -84,7 +85,10 @@ export function beginTransaction(db: PGlite): WireTransaction {
       // Bind, Describe, Execute, Sync: Sync ends the statement; after an error it hands the
       // backend back to the transaction, which `end('rollback')` then rolls back.
       const replies = await send([encodeExecution(name, serializeValues(db, params, paramTypes))])
-      const { rows, fields, affectedRows } = replies[replies.length - 1]
+      const reply = replies[replies.length - 1]
+      // PGlite swallows a stack overflow while the statement runs: no error, and no end.
+      if (!reply?.isComplete) throw createStackDepthError('PGlite ran out of stack running it.')
+      const { rows, fields, affectedRows } = reply
       return { rows: rows as Row[], fields, affectedRows }
     },
 
@@ -170,15 +174,28 @@ async function prepare(
 function serializeValues(db: PGlite, params: unknown[], paramTypes: number[]) {
   return params.map((param, index): ParameterValue => {
     if (param === null || param === undefined) return null
-    if (typeof param === 'string') return param
-    const serializer = db.serializers[paramTypes[index]]
-    return serializer ? serializer(param) : String(param)
+    const typeId = paramTypes[index]
+    const serializer = db.serializers[typeId]
+    const text = typeof param === 'string' ? param : serializer ? serializer(param) : String(param)
+    if (typeof text === 'string') assertJsonDepth(text, typeId)
+    return text
   })
 }
+
+// Databases whose backend stopped answering (see `exchange`).
+const brokenDatabases = new WeakSet<PGlite>()
+
+// Not yet: recovering a broken backend by itself; the project must be reset, back to its
+// starting data. It can go once PGlite recovers from a stack overflow the way Postgres
+// recovers from an error.
+const BROKEN_MESSAGE =
+  'PGlite ran out of stack in an earlier statement and stopped answering; reset the project'
 
 // One call into the backend: its reply read, notifications handed on, the first error of
 // the trip thrown (a later one is the aborted transaction refusing what followed).
 async function exchange(db: PGlite, message: Uint8Array): Promise<StatementReply[]> {
+  // Once the backend stopped answering, the next call into it would spin forever.
+  if (brokenDatabases.has(db)) throw new Error(BROKEN_MESSAGE)
   const chunks: Uint8Array[] = []
   // The chunks are views of the backend's memory, valid only during the call.
   const onRawData = (chunk: Uint8Array) => chunks.push(chunk.slice())
@@ -186,10 +203,26 @@ async function exchange(db: PGlite, message: Uint8Array): Promise<StatementReply
 
   const reply = chunks.length === 1 ? chunks[0] : concatenate(chunks)
   const { replies, notifications } = decodeReplies(reply, db.parsers)
+  // Every Query and Sync ends in ReadyForQuery. A stack overflow PGlite swallowed in a
+  // function can leave the backend answering nothing at all.
+  if (replies.length < countReadyForQuery(message)) {
+    brokenDatabases.add(db)
+    throw new Error(BROKEN_MESSAGE)
+  }
   deliverNotifications(db, notifications)
   const failed = replies.find((statement) => statement.error)
   if (failed) throw failed.error
   return replies
+}
+
+// The ReadyForQuery messages a trip's messages ask for: one per Query and one per Sync.
+function countReadyForQuery(message: Uint8Array): number {
+  const view = new DataView(message.buffer, message.byteOffset, message.byteLength)
+  let count = 0
+  for (let at = 0; at + 5 <= message.length; at += 1 + view.getInt32(at + 1)) {
+    if (message[at] === 0x51 || message[at] === 0x53) count++ // 'Q', 'S'
+  }
+  return count
 }
 
 function concatenate(parts: Uint8Array[]): Uint8Array {

@@ -169,4 +169,13 @@ describe('decodeReplies', () => {
     const { notifications } = decodeReplies(new Uint8Array(reply), parsers)
     expect(notifications).toEqual([{ channel: 'pgrst', payload: 'reload schema' }])
   })
+
+  it('marks a statement complete only when its CommandComplete arrived', () => {
+    // What PGlite answers after swallowing a stack overflow in Bind: no BindComplete, and an
+    // empty query where the statement's end should be.
+    const cut = [...message('n', []), ...message('I', []), ...readyForQuery]
+    const ended = [...message('2', []), ...message('C', cstring('SELECT 0')), ...readyForQuery]
+    const { replies } = decodeReplies(new Uint8Array([...cut, ...ended]), parsers)
+    expect(replies.map((statement) => statement.isComplete)).toEqual([false, true])
+  })
 })
