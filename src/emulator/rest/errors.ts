@@ -82,6 +82,11 @@ const SQLSTATE_STATUS: [RegExp, number][] = [
 export function statusForSqlState(code: string | undefined, role: string): number {
   if (!code) return 500
   if (code === '42501') return role === 'anon' ? 401 : 403
+  // `raise sqlstate 'PT402'` in a function chooses the status itself.
+  const chosen = /^PT([2-5]\d\d)$/.exec(code)
+  if (chosen) return Number(chosen[1])
+  // Not yet: `raise sqlstate 'PGRST'` with a JSON message and detail, PostgREST's way for a
+  // function to write the whole error response (body, status and headers).
   for (const [pattern, status] of SQLSTATE_STATUS) if (pattern.test(code)) return status
   return 400
 }

@@ -35,6 +35,11 @@ create function log_many(n integer) returns setof visits language sql volatile a
   insert into visits (page) select 'page ' || i from generate_series(1, n) as i returning * $$;
 create function fail_loudly() returns void language plpgsql as $$
   begin raise exception 'the reactor is on fire'; end $$;
+create function demand_payment() returns void language plpgsql as $$
+  begin
+    raise sqlstate 'PT402' using message = 'Payment required',
+      detail = 'The free plan allows 3 exports', hint = 'Upgrade to export more';
+  end $$;
 `
 
 describe('rpc', () => {
@@ -271,6 +276,18 @@ describe('rpc', () => {
       message: 'the reactor is on fire',
       details: null,
       hint: null,
+    })
+  })
+
+  test("sqlstate 'PTxyz' raised in the function answers with HTTP status xyz", async () => {
+    // PostgREST's documented way for a function to pick the status of its error.
+    const { error, status } = await project.anon.rpc('demand_payment')
+    expect(status).toBe(402)
+    expect(error).toEqual({
+      code: 'PT402',
+      message: 'Payment required',
+      details: 'The free plan allows 3 exports',
+      hint: 'Upgrade to export more',
     })
   })
 
