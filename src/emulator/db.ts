@@ -31,30 +31,18 @@ export function isDatabaseError(error: unknown): error is DatabaseErrorLike {
   )
 }
 
-/** What PGlite otherwise fetches (and compiles) itself when it starts. */
-export interface PostgresBinaries {
-  wasmModule?: WebAssembly.Module
-  fsBundle?: Blob
-}
-
 export interface BootOptions {
   /** A `dumpDataDir` tarball of an already bootstrapped database: skips initdb. */
   snapshot?: Blob | File
-  postgres?: PostgresBinaries
   /** SQL run after the bootstrap, when booting without a snapshot. */
   sql?: string[]
 }
 
 /** Boots PGlite either from a snapshot or from initdb plus the bootstrap and extra SQL. */
-export async function bootDatabase({
-  snapshot,
-  postgres = {},
-  sql = [],
-}: BootOptions): Promise<PGlite> {
+export async function bootDatabase({ snapshot, sql = [] }: BootOptions): Promise<PGlite> {
   let db: PGlite
   if (snapshot) {
-    const { wasmModule, fsBundle } = postgres
-    db = new PGlite({ loadDataDir: snapshot, pgliteWasmModule: wasmModule, fsBundle })
+    db = new PGlite({ loadDataDir: snapshot })
     await db.waitReady
   } else {
     db = new PGlite()

@@ -3,7 +3,7 @@
  * the gateway, and the services behind it, reachable through a standard `fetch`.
  */
 import type { PGlite } from '@electric-sql/pglite'
-import { bootDatabase, type PostgresBinaries } from './db.ts'
+import { bootDatabase } from './db.ts'
 import { loadDatasetSql } from './datasets.ts'
 import { createProjectKeys, DEFAULT_JWT_SECRET, type ProjectKeys } from './keys.ts'
 import { createTracer, type Tracer, type TraceListener } from './trace.ts'
@@ -23,8 +23,6 @@ export interface EmulatorOptions {
   sql?: string
   /** A prebuilt `dumpDataDir` of the same dataset and SQL: boots without initdb. */
   snapshot?: Blob
-  /** Postgres's WASM, already compiled, and its file bundle, fetched while the page loads. */
-  postgres?: PostgresBinaries
   jwtSecret?: string
   url?: string
 }
@@ -56,8 +54,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 
   const keys = await createProjectKeys(jwtSecret)
   const tracer = createTracer()
-  const { postgres } = options
-  let db = await bootDatabase({ snapshot, postgres })
+  let db = await bootDatabase({ snapshot })
 
   const context: ServiceContext = { getDb: () => db, tracer, keys, url, onReset: new Set() }
   const services: Services = {
@@ -77,7 +74,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     },
     async reset() {
       await db.close()
-      db = await bootDatabase({ snapshot, postgres })
+      db = await bootDatabase({ snapshot })
       context.onReset.forEach((listener) => listener())
     },
     dump: () => dumpDatabase(db),

@@ -4,8 +4,6 @@
  * prebuilt snapshot, answers fetches bridged from user Workers, and forwards trace events.
  */
 import { createEmulator, type Emulator } from '../emulator/index.ts'
-import type { PostgresBinaries } from '../emulator/db.ts'
-import type { FetchedBinaries } from './postgres-binaries.ts'
 import type { BridgeRequest, BridgeResponse, FromEmulator, ToEmulator } from './protocol.ts'
 import { serializeError } from './serialize.ts'
 import { toSnapshotBlob } from './snapshot.ts'
@@ -26,13 +24,7 @@ function post(message: FromEmulator): void {
 scope.onmessage = ({ data }: MessageEvent<ToEmulator>) => {
   switch (data.type) {
     case 'boot':
-      startBoot(
-        bootProject(
-          data.dataset,
-          data.snapshot && toSnapshotBlob(data.snapshot),
-          toPostgresBinaries(data.postgres),
-        ),
-      )
+      startBoot(bootProject(data.dataset, data.snapshot && toSnapshotBlob(data.snapshot)))
       return
     case 'connect':
       data.port.onmessage = ({ data: request }: MessageEvent<BridgeRequest>) =>
@@ -44,11 +36,7 @@ scope.onmessage = ({ data }: MessageEvent<ToEmulator>) => {
   }
 }
 
-async function bootProject(
-  dataset: string,
-  snapshot: Blob | null,
-  postgres: PostgresBinaries,
-): Promise<Emulator> {
+async function bootProject(dataset: string, snapshot: Blob | null): Promise<Emulator> {
   try {
     post({ type: 'boot-progress', step: snapshot ? 'starting-postgres' : 'creating-project' })
     // Without a snapshot (the dev server before `build:snapshots` ran) the project is built
@@ -56,7 +44,6 @@ async function bootProject(
     const project = await createEmulator({
       ...(dataset !== 'empty' && { dataset }),
       ...(snapshot && { snapshot }),
-      postgres,
     })
     project.trace.subscribe((event) => isForwarding && post({ type: 'trace', event }))
 
@@ -95,14 +82,6 @@ async function warmUp(project: Emulator): Promise<void> {
     await project.fetch(url, { headers: { apikey: project.anonKey } })
   } finally {
     isForwarding = true
-  }
-}
-
-// What the page could not fetch, PGlite fetches itself.
-function toPostgresBinaries({ wasmModule, fsBundle }: FetchedBinaries): PostgresBinaries {
-  return {
-    ...(wasmModule && { wasmModule }),
-    ...(fsBundle && { fsBundle: new Blob([fsBundle]) }),
   }
 }
 

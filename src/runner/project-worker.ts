@@ -7,7 +7,6 @@
 import { markMoment } from './marks.ts'
 import type { FromEmulator, ToEmulator } from './protocol.ts'
 import { fetchSnapshot, getSnapshotUrl } from './snapshot.ts'
-import { fetchPostgresBinaries } from './postgres-binaries.ts'
 
 export interface ProjectWorker {
   /** When the Worker was started (the page's clock). */
@@ -30,16 +29,11 @@ export function startProjectWorker(dataset: string): ProjectWorker {
     type: 'module',
     name: 'sandbase-emulator',
   })
-  // The Worker's own code loads while the page downloads the snapshot and Postgres.
-  const snapshot = fetchSnapshot(getSnapshotUrl(dataset)).then((bytes) => {
+  // The Worker's own code loads while the page downloads the snapshot.
+  void fetchSnapshot(getSnapshotUrl(dataset)).then((bytes) => {
     markMoment('snapshot-fetched')
-    return bytes
-  })
-  void Promise.all([snapshot, fetchPostgresBinaries()]).then(([bytes, postgres]) => {
-    markMoment('postgres-fetched')
-    const boot: ToEmulator = { type: 'boot', dataset, snapshot: bytes, postgres }
-    const transfer = [bytes, postgres.fsBundle].filter((buffer) => buffer !== null)
-    worker.postMessage(boot, transfer)
+    const boot: ToEmulator = { type: 'boot', dataset, snapshot: bytes }
+    worker.postMessage(boot, bytes ? [bytes] : [])
   })
 
   const early: FromEmulator[] = []

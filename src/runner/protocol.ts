@@ -5,7 +5,6 @@
 import type { TraceEvent } from '../emulator/index.ts'
 import type { CompileProblem } from './compile.ts'
 import type { ConsentAnswer, ConsentScreen } from './open-in-browser.ts'
-import type { FetchedBinaries } from './postgres-binaries.ts'
 
 /** An error as it crosses a worker boundary: what the Console pane and tests need. */
 export interface SerializedError {
@@ -41,7 +40,7 @@ export type ConsoleLevel = 'log' | 'info' | 'warn' | 'error' | 'debug'
 /** The page to the emulator Worker. */
 export type ToEmulator =
   /** The page downloads the snapshot while this Worker's own code loads. */
-  | { type: 'boot'; dataset: string; snapshot: ArrayBuffer | null; postgres: FetchedBinaries }
+  | { type: 'boot'; dataset: string; snapshot: ArrayBuffer | null }
   | { type: 'connect'; port: MessagePort }
   | { type: 'reset'; id: number }
 
