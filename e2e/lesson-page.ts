@@ -67,13 +67,19 @@ export async function waitForRunEnd(page: Page, count: number): Promise<void> {
 
 /** Waits until Run `count` has ended, approving each consent card it waits on meanwhile. */
 export async function waitForRunEndApproving(page: Page, count: number): Promise<void> {
-  const card = page.getByRole('dialog', { name: 'Sign-in consent' })
-  for (;;) {
+  const ended = page.locator(endedRun(count))
+  const approve = page
+    .getByRole('dialog', { name: 'Sign-in consent' })
+    .getByRole('button', { name: 'Approve' })
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
     await page.locator(`${endedRun(count)}, .sb-consent`).first().waitFor({ timeout: 20_000 })
-    if ((await card.count()) === 0) return
-    // A card on its way out ignores the click; the next loop finds the next card or the end.
-    await card.getByRole('button', { name: 'Approve' }).click()
+    if ((await ended.count()) > 0) return
+    // The card seen may be one already answered and on its way out: then the click finds
+    // nothing, and the next loop finds the next card or the Run's end.
+    await approve.click({ timeout: 1_000 }).catch(() => {})
   }
+  throw new Error(`Run ${count} still waits on consent cards after 60 s`)
 }
 
 function endedRun(count: number): string {
