@@ -134,6 +134,8 @@ function touch(statements: PreparedStatements, sql: string): Prepared | null {
   return prepared
 }
 
+const PARSE_OVERFLOW = 'PGlite ran out of stack parsing it.'
+
 // Parses `sql` in a trip of its own, so a statement that fails to parse is never
 // remembered, and learns its parameter types.
 async function prepare(
@@ -144,18 +146,18 @@ async function prepare(
 ): Promise<Prepared> {
   const name = isOneOff ? '' : `sandbase_${statements.nextId++}`
   const closing = statements.stale.splice(0)
+  // PGlite swallows a stack overflow while Postgres parses (deeply nested expressions):
+  // no error comes back, no statement is made, and the Describe then misses it (26000).
   const replies = await send([
     ...closing.map((stale) => serialize.close({ type: 'S', name: stale })),
     serialize.parse({ name, text: sql }),
     serialize.describe({ type: 'S', name }),
     SYNC,
-  ])
-  // PGlite swallows a stack overflow inside Postgres (a very long JSON path, say): no error
-  // comes back, and no statement was made either.
+  ]).catch((error) => {
+    throw error?.code === '26000' ? createStackDepthError(PARSE_OVERFLOW) : error
+  })
   const reply = replies[replies.length - 1]
-  if (!reply?.isParsed) {
-    throw new Error('Postgres could not parse this statement: it is nested too deeply')
-  }
+  if (!reply?.isParsed) throw createStackDepthError(PARSE_OVERFLOW)
   const prepared = { name, paramTypes: reply.paramTypes }
   if (isOneOff) return prepared
 

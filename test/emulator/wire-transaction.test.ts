@@ -210,6 +210,25 @@ describe('request transactions with prepared statements', () => {
     expect(after.data).toEqual([{ id: 2 }])
   })
 
+  it('answers a statement too deeply nested for PGlite to parse with 54001', async () => {
+    // Postgres's own limit would answer 54001 too ("stack depth limit exceeded"); PGlite's
+    // stack gives out first, silently. Services build their SQL, so this one is raw.
+    const context = {
+      requestId: 0,
+      role: 'service_role' as const,
+      claims: { role: 'service_role' },
+      method: 'GET',
+      path: '/',
+      headers: {},
+    }
+    const nested = 'select ' + 'array['.repeat(1000) + '1' + ']'.repeat(1000)
+    const run = (sql: string) =>
+      runInRequest(project.emulator.db, createTracer(), context, (session) => session.query(sql))
+
+    await expect(run(nested)).rejects.toMatchObject({ code: '54001' })
+    expect((await run('select 40 + 2 as answer')).rows).toEqual([{ answer: 42 }])
+  })
+
   it('answers a JSON path of hundreds of steps with 400 PGRST100, and short ones work', async () => {
     const { url, anonKey, fetch } = project.emulator
     const read = (path: string) =>
