@@ -43,6 +43,22 @@ console.log(data.length, data.some((p) => p.name === 'Earth'))`)
   })
 })
 
+describe('rpc', () => {
+  test("rpc: a function's own error shows its status and headers in the Response pane", async () => {
+    lesson = await openLesson('/lessons/database/rpc/')
+    await lesson.setCode(`const { error, status } = await supabase.rpc('book_seats', { seats: 20 })
+console.log(status, error.code)`)
+    await lesson.run()
+
+    // book_seats raises sqlstate 'PGRST' with status 422 and an x-seats-left header.
+    const response = await lesson.pane('Response').innerText()
+    expect(response).toContain('422 Unprocessable Entity')
+    expect(response).toMatch(/x-seats-left\s*:?\s*8/)
+    expect(response).toContain('20 seats asked, 8 at most')
+    expect(await lesson.pane('Console').innerText()).toMatch(/^422 TOO_MANY_SEATS$/m)
+  })
+})
+
 describe('auth', () => {
   test('auth: sign up, read the code in the Inbox, verify it, see the session', async () => {
     lesson = await openLesson('/lessons/auth/sign-up/')

@@ -187,6 +187,25 @@ begin
 end
 $$;
 
+-- Refuses a booking of more than 8 seats with an error response it writes itself: for
+-- sqlstate 'PGRST', PostgREST reads the body from MESSAGE and the status and headers from
+-- DETAIL, both JSON objects.
+create function book_seats(seats integer) returns integer
+language plpgsql stable as $$
+begin
+  if seats > 8 then
+    raise sqlstate 'PGRST' using
+      message = json_build_object(
+        'code', 'TOO_MANY_SEATS',
+        'message', format('%s seats asked, 8 at most', seats),
+        'hint', 'Split the group into several bookings'
+      )::text,
+      detail = '{"status": 422, "headers": {"X-Seats-Left": "8"}}';
+  end if;
+  return seats;
+end
+$$;
+
 -- Another schema, exposed through the API the way PostgREST is configured in the
 -- database: the authenticator role's pgrst.db_schemas setting.
 create schema archive;

@@ -9,18 +9,26 @@ export const STATUS_TEXT: Record<number, string> = {
   303: 'See Other',
   400: 'Bad Request',
   401: 'Unauthorized',
+  402: 'Payment Required',
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
+  410: 'Gone',
+  412: 'Precondition Failed',
+  413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   416: 'Requested Range Not Satisfiable',
+  418: "I'm a teapot",
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   501: 'Not Implemented',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 }
 
 /** A request as the services see it: parsed URL, lower-cased headers, text body. */
@@ -37,16 +45,24 @@ export function createResponse(
   status: number,
   body: string | null,
   headers: Record<string, string> = {},
+  statusText?: string,
 ): Response {
   // The Fetch API forbids a body on these statuses.
   const hasNoBody = status === 204 || status === 304
   const response = new Response(hasNoBody ? null : body, {
     status,
-    statusText: STATUS_TEXT[status] ?? '',
+    statusText: readReasonPhrase(status, statusText),
     headers,
   })
   responseTexts.set(response, hasNoBody ? '' : (body ?? ''))
   return response
+}
+
+// A reason phrase a function chose must be one HTTP can carry (Latin-1, no line breaks),
+// or fetch refuses to build the response; otherwise the status's usual one is used.
+function readReasonPhrase(status: number, chosen: string | undefined): string {
+  const isCarried = chosen !== undefined && /^[\t\x20-\x7e\x80-\xff]*$/.test(chosen)
+  return isCarried ? chosen : (STATUS_TEXT[status] ?? '')
 }
 
 // The text each response was built from, so the trace can show it without cloning the
@@ -63,11 +79,10 @@ export function jsonResponse(
   status: number,
   value: unknown,
   headers: Record<string, string> = {},
+  statusText?: string,
 ): Response {
-  return createResponse(status, JSON.stringify(value), {
-    'content-type': 'application/json; charset=utf-8',
-    ...headers,
-  })
+  const allHeaders = { 'content-type': 'application/json; charset=utf-8', ...headers }
+  return createResponse(status, JSON.stringify(value), allHeaders, statusText)
 }
 
 /** Reads the bearer token from `Authorization`, if any. */

@@ -4,6 +4,7 @@ import {
   formatError,
   formatLogArgs,
   pickHeaders,
+  pickResponseHeaders,
   prettyBody,
 } from '../../src/components/playground/format.ts'
 import { toLogged } from '../../src/runner/serialize.ts'
@@ -23,6 +24,24 @@ describe('pickHeaders', () => {
       ['apikey', 'eyJhbGciOi…MSbY4q'],
       ['authorization', 'Bearer eyJhbGciOi…MSbY4q'],
       ['prefer', 'count=exact'],
+    ])
+  })
+})
+
+describe('pickResponseHeaders', () => {
+  test('lists the usual headers first, then any other one the service sent', () => {
+    const headers = {
+      'X-Seats-Left': '8',
+      'content-length': '120',
+      'Content-Type': 'application/json',
+      'retry-after': '60',
+      'content-range': '0-1/2',
+    }
+    expect(pickResponseHeaders(headers)).toEqual([
+      ['content-range', '0-1/2'],
+      ['content-type', 'application/json'],
+      ['retry-after', '60'],
+      ['x-seats-left', '8'],
     ])
   })
 })

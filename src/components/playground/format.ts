@@ -22,6 +22,21 @@ export const RESPONSE_HEADERS = [
   'x-supabase-api-version',
 ]
 
+// Response headers that tell a reader nothing about the call.
+const UNTOLD_RESPONSE_HEADERS = new Set(['content-length', 'date', 'vary', 'connection'])
+
+/**
+ * The response headers a reader learns from: the usual ones in reading order, then any other
+ * the service sent, such as those a function raised with sqlstate 'PGRST'.
+ */
+export function pickResponseHeaders(headers: Record<string, string>): [string, string][] {
+  const others = Object.keys(headers)
+    .map((name) => name.toLowerCase())
+    .filter((name) => !RESPONSE_HEADERS.includes(name) && !UNTOLD_RESPONSE_HEADERS.has(name))
+    .sort()
+  return pickHeaders(headers, [...RESPONSE_HEADERS, ...others])
+}
+
 /** The headers of `headers` listed in `names`, with keys and tokens shortened. */
 export function pickHeaders(headers: Record<string, string>, names: string[]): [string, string][] {
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]))

@@ -6,12 +6,12 @@ import type { ReactNode } from 'react'
 import type { ConsoleLine, Logged, RequestEntry, Run } from '../../runner/index.ts'
 import {
   REQUEST_HEADERS,
-  RESPONSE_HEADERS,
   describeStatementLimit,
   formatError,
   formatLogArgs,
   formatParams,
   pickHeaders,
+  pickResponseHeaders,
   prettyBody,
   readableUrl,
 } from './format.ts'
@@ -165,7 +165,7 @@ export function ResponsePane({ run }: { run: Run }) {
                   {response.status} {response.statusText}{' '}
                   <span className="sb-meta">{response.durationMs.toFixed(1)} ms</span>
                 </p>
-                <Headers headers={pickHeaders(response.headers, RESPONSE_HEADERS)} />
+                <Headers headers={pickResponseHeaders(response.headers)} />
                 {body && <pre className="sb-body">{body}</pre>}
               </>
             ) : (

@@ -5,6 +5,7 @@
  */
 import type { DatabaseErrorLike } from '../db.ts'
 import { jsonResponse } from '../http.ts'
+import { readRaisedResponse, RAISED_RESPONSE_CODE } from './raised-response.ts'
 
 export interface RestErrorBody {
   code: string
@@ -23,6 +24,8 @@ export class RestError extends Error {
     readonly details: string | null = null,
     readonly hint: string | null = null,
     readonly headers: Record<string, string> = {},
+    /** The reason phrase, when not the status's usual one. */
+    readonly statusText?: string,
   ) {
     super(message)
   }
@@ -55,6 +58,7 @@ const SQLSTATE_STATUS: [RegExp, number][] = [
   [/^23503$/, 409],
   [/^23505$/, 409],
   [/^25006$/, 405],
+  [/^21000$/, 500],
   [/^25/, 500],
   [/^28/, 403],
   [/^2D/, 500],
@@ -62,9 +66,11 @@ const SQLSTATE_STATUS: [RegExp, number][] = [
   [/^39/, 500],
   [/^3B/, 500],
   [/^40/, 500],
+  [/^53400$/, 500],
   [/^53/, 503],
   [/^54/, 500],
   [/^55/, 500],
+  [/^57P01$/, 503],
   [/^57/, 500],
   [/^58/, 500],
   [/^F0/, 500],
@@ -74,38 +80,50 @@ const SQLSTATE_STATUS: [RegExp, number][] = [
   [/^XX/, 500],
   [/^42883$/, 404],
   [/^42P01$/, 404],
+  [/^42P17$/, 500],
   [/^42501$/, 403],
   [/^42/, 400],
 ]
 
+const CHOSEN_STATUS = /^PT[2-5]\d\d$/
+
 /** The HTTP status PostgREST gives a Postgres error; 401 for permission denied as anon. */
-export function statusForSqlState(code: string | undefined, role: string): number {
+export function statusForSqlState(code: string | undefined, role: string, message = ''): number {
   if (!code) return 500
   if (code === '42501') return role === 'anon' ? 401 : 403
-  // `raise sqlstate 'PT402'` in a function chooses the status itself.
-  const chosen = /^PT([2-5]\d\d)$/.exec(code)
-  if (chosen) return Number(chosen[1])
-  // Not yet: `raise sqlstate 'PGRST'` with a JSON message and detail, PostgREST's way for a
-  // function to write the whole error response (body, status and headers).
+  // `raise sqlstate 'PT402'` in a function chooses the status itself; PostgREST answers 500
+  // to a PT code that is no status (fetch carries none outside 200–599 either).
+  if (code.startsWith('PT')) return CHOSEN_STATUS.test(code) ? Number(code.slice(2)) : 500
+  // pg-safeupdate refuses a DELETE or UPDATE without WHERE with 21000: the client's fault.
+  if (code === '21000' && message.endsWith('requires a WHERE clause')) return 400
   for (const [pattern, status] of SQLSTATE_STATUS) if (pattern.test(code)) return status
   return 400
 }
 
 /** Turns a PGlite `DatabaseError` into PostgREST's body, keeping SQLSTATE, detail and hint. */
 export function fromDatabaseError(error: DatabaseErrorLike, role: string): RestError {
-  const status = statusForSqlState(error.code, role)
+  if (error.code === RAISED_RESPONSE_CODE) {
+    const { status, code, message, details, hint, headers, statusText } = readRaisedResponse(error)
+    return new RestError(status, code, message, details, hint, headers, statusText)
+  }
+
+  const status = statusForSqlState(error.code, role, error.message)
+  // PostgREST gives a chosen status (PTxyz) the raised message as its reason phrase.
+  const isChosen = CHOSEN_STATUS.test(error.code ?? '')
   return new RestError(
     status,
     error.code ?? 'XX000',
     error.message,
     error.detail ?? null,
     error.hint ?? null,
+    {},
+    isChosen ? error.message : undefined,
   )
 }
 
 /** Answers a RestError in PostgREST's wire shape. */
 export function errorResponse(error: RestError): Response {
-  return jsonResponse(error.status, error.toBody(), error.headers)
+  return jsonResponse(error.status, error.toBody(), error.headers, error.statusText)
 }
 
 /** PGRST124: `max-affected` with `handling=strict` and more rows than allowed. */
