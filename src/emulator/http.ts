@@ -58,6 +58,11 @@ export function createResponse(
   return response
 }
 
+/** Can a response carry this header: a token for a name, a value without line breaks? */
+export function isHeaderField(name: string, value: string): boolean {
+  return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) && !/[\r\n\0]/.test(value)
+}
+
 // A reason phrase a function chose must be one HTTP can carry (Latin-1, no line breaks),
 // or fetch refuses to build the response; otherwise the status's usual one is used.
 function readReasonPhrase(status: number, chosen: string | undefined): string {

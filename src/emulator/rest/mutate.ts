@@ -40,6 +40,13 @@ import type { Relation } from './schema-cache.ts'
 import { findRelation } from './read.ts'
 import { parseQueryParams, type QueryParams } from './query-params.ts'
 import { assertSingleRow, buildExplain, negotiateMedia, type Media } from './response.ts'
+import {
+  applyResponseSettings,
+  readResponseSettings,
+  RESPONSE_SETTING_COLUMNS,
+  type ResponseSettings,
+  type ResponseSettingsRow,
+} from './response-settings.ts'
 import { SqlParams } from './sql-fragments.ts'
 import { buildReadQuery } from './sql-read.ts'
 
@@ -51,6 +58,8 @@ interface MutationResult {
   keys: Record<string, unknown>[]
   /** The EXPLAIN output, when a plan media type was asked for. */
   plan?: string
+  /** The status and headers the write's triggers chose, if any. */
+  settings?: ResponseSettings
 }
 
 /** One write, planned: the request pieces every kind of mutation needs. */
@@ -224,6 +233,8 @@ async function runMutation(
       from = `\nfrom (${read.sql}) as pgrst_read`
     }
 
+    // Last, so that what the write's triggers set is read after the write.
+    columns.push(RESPONSE_SETTING_COLUMNS)
     const sql = `with ${ctes.join(',\n')}\nselect ${columns.join(',\n  ')}${from}`
     // A plan instead of rows: with `analyze` the write really runs, as on PostgREST.
     if (media.plan) {
@@ -236,11 +247,10 @@ async function runMutation(
         plan: formatPlan(rows, media.plan.format),
       }
     }
-    const { rows } = await session.query<Partial<MutationResult> & { page_total?: number }>(
-      sql,
-      params.values,
-    )
+    type Row = Partial<MutationResult> & ResponseSettingsRow & { page_total?: number }
+    const { rows } = await session.query<Row>(sql, params.values)
     const [row] = rows
+    const settings = readResponseSettings(row)
     const total = row.total ?? 0
     if (returning === 'rows' && media.format === 'single') assertSingleRow(row.page_total ?? 0)
     // PostgREST applies max-affected to updates and deletes only, never to inserts.
@@ -249,7 +259,8 @@ async function runMutation(
     if (isLimitable && handling === 'strict' && maxAffected !== undefined && total > maxAffected) {
       throw maxAffectedError(total)
     }
-    return { total, inserted: row.inserted ?? total, body: row.body ?? null, keys: row.keys ?? [] }
+    const inserted = row.inserted ?? total
+    return { total, inserted, body: row.body ?? null, keys: row.keys ?? [], settings }
   }, shouldRollback)
 }
 
@@ -270,15 +281,14 @@ function respond(mutation: Mutation, result: MutationResult, shape: ResponseShap
   if (result.plan !== undefined) {
     return createResponse(200, result.plan, { 'content-type': mutation.media.contentType })
   }
-  const headers: Record<string, string> = { ...shape.headers }
-  if (shape.contentRange !== null) headers['content-range'] = shape.contentRange
-  if (mutation.returning !== 'rows') return createResponse(shape.status, null, headers)
+  const own: Record<string, string> = { ...shape.headers }
+  if (shape.contentRange !== null) own['content-range'] = shape.contentRange
+  const hasBody = mutation.returning === 'rows'
+  if (hasBody) own['content-type'] = mutation.media.contentType
 
-  const contentType = mutation.media.contentType
-  return createResponse(shape.status, result.body ?? '[]', {
-    ...headers,
-    'content-type': contentType,
-  })
+  const empty = { status: null, headers: {} }
+  const { status, headers } = applyResponseSettings(shape.status, own, result.settings ?? empty)
+  return createResponse(status, hasBody ? (result.body ?? '[]') : null, headers)
 }
 
 /** PostgREST's `Content-Range` for a mutation: `lower-upper/total`, `*` where unknown. */

@@ -5,6 +5,7 @@
  * PGRST121 (500) when either cannot be read.
  */
 import type { DatabaseErrorLike } from '../db.ts'
+import { isHeaderField } from '../http.ts'
 
 /** The SQLSTATE that hands the whole error response to the function. */
 export const RAISED_RESPONSE_CODE = 'PGRST'
@@ -114,14 +115,10 @@ function isText(value: unknown): boolean {
   return value === null || typeof value === 'string'
 }
 
-// Names and values an HTTP response can carry: a token, and text without line breaks.
 function isHeaderMap(value: unknown): value is Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
   return Object.entries(value).every(
-    ([name, text]) =>
-      /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) &&
-      typeof text === 'string' &&
-      !/[\r\n\0]/.test(text),
+    ([name, text]) => typeof text === 'string' && isHeaderField(name, text),
   )
 }
 

@@ -10,11 +10,16 @@ import { findClosestName } from './fuzzy.ts'
 import { parseQueryParams } from './query-params.ts'
 import { formatContentRange, resolvePage, resolveRangeStatus } from './range.ts'
 import { assertSingleRow, buildExplain, createReadResponse, negotiateMedia } from './response.ts'
+import {
+  applyResponseSettings,
+  readResponseSettings,
+  type ResponseSettingsRow,
+} from './response-settings.ts'
 import { qualifiedKey, type Relation, type SchemaCache } from './schema-cache.ts'
 import { quoteQualified } from './sql-fragments.ts'
 import { buildReadQuery } from './sql-read.ts'
 
-interface ReadRow {
+interface ReadRow extends ResponseSettingsRow {
   total_count: number | string | null
   page_total: number | string
   body: string
@@ -53,22 +58,24 @@ export async function handleRead(rest: RestRequest): Promise<Response> {
     return createReadResponse(request.method, 200, plan, { 'content-type': media.contentType })
   }
 
-  const { row, total } = await rest.run(async (session) => {
+  const { row, total, settings } = await rest.run(async (session) => {
     const result = await session.query<ReadRow>(built.sql, built.params)
     const row = result.rows[0]
     const exact = row.total_count === null ? null : Number(row.total_count)
     const estimate = () => estimateRowCount(session, built)
-    return { row, total: countMode ? await resolveCount(countMode, exact, estimate) : null }
+    const total = countMode ? await resolveCount(countMode, exact, estimate) : null
+    return { row, total, settings: readResponseSettings(row) }
   })
   const pageTotal = Number(row.page_total)
   if (media.format === 'single') assertSingleRow(pageTotal)
 
-  const status = resolveRangeStatus(page.offset, pageTotal, total)
-  const headers: Record<string, string> = {
+  const own: Record<string, string> = {
     'content-type': media.contentType,
     'content-range': formatContentRange(page.offset, pageTotal, total),
   }
-  if (countMode) headers['preference-applied'] = `count=${countMode}`
+  if (countMode) own['preference-applied'] = `count=${countMode}`
+  const rangeStatus = resolveRangeStatus(page.offset, pageTotal, total)
+  const { status, headers } = applyResponseSettings(rangeStatus, own, settings)
   return createReadResponse(request.method, status, row.body, headers)
 }
 

@@ -17,6 +17,12 @@ import { planRpcCall, readRpcArguments, type RpcCall } from './plan-rpc.ts'
 import { parseQueryParams } from './query-params.ts'
 import { formatContentRange, resolvePage, resolveRangeStatus, type Page } from './range.ts'
 import { assertSingleRow, buildExplain, negotiateMedia, type Media } from './response.ts'
+import {
+  applyResponseSettings,
+  readResponseSettings,
+  type ResponseSettings,
+  type ResponseSettingsRow,
+} from './response-settings.ts'
 import { SqlParams } from './sql-fragments.ts'
 import { buildReadQuery } from './sql-read.ts'
 import { formatPlan } from './sql-mutate.ts'
@@ -29,7 +35,7 @@ import {
   type CallSql,
 } from './sql-rpc.ts'
 
-interface CallRow {
+interface CallRow extends ResponseSettingsRow {
   total_count: number | string | null
   page_total: number | string
   body: string | null
@@ -91,7 +97,7 @@ export async function handleRpc(rest: RestRequest): Promise<Response> {
         assertSingleRow(pageTotal)
       }
       checkMaxAffected(preferences, pageTotal)
-      return rows[0]
+      return { ...rows[0], settings: readResponseSettings(rows[0]) }
     },
     () => preferences.tx === 'rollback',
   )
@@ -162,7 +168,7 @@ function respond(
   preferences: Preferences,
   media: Media,
   page: Page,
-  row: CallRow,
+  row: CallRow & { settings: ResponseSettings },
 ): Response {
   const { method } = rest.request
   const total = row.total_count === null ? null : Number(row.total_count)
@@ -172,12 +178,16 @@ function respond(
     ...formatPreferenceApplied(preferences, ['count', 'tx', 'handling', 'maxAffected']),
   }
   // PostgREST 12 answers a function returning void with 204 and no body.
-  if (call.routine.returnType === 'void') return createResponse(204, null, headers)
+  if (call.routine.returnType === 'void') {
+    const chosen = applyResponseSettings(204, headers, row.settings)
+    return createResponse(chosen.status, null, chosen.headers)
+  }
 
-  const status = resolveRangeStatus(page.offset, pageTotal, total)
-  const contentType = call.routine.returnsScalar
+  headers['content-type'] = call.routine.returnsScalar
     ? 'application/json; charset=utf-8'
     : media.contentType
+  const rangeStatus = resolveRangeStatus(page.offset, pageTotal, total)
+  const chosen = applyResponseSettings(rangeStatus, headers, row.settings)
   const body = method === 'HEAD' ? null : (row.body ?? 'null')
-  return createResponse(status, body, { ...headers, 'content-type': contentType })
+  return createResponse(chosen.status, body, chosen.headers)
 }

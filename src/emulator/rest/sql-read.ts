@@ -16,6 +16,7 @@ import type { NodeModifiers, QueryParams } from './query-ast.ts'
 import type { Relation, SchemaCache } from './schema-cache.ts'
 import { buildSelectLevel, type LevelContext } from './sql-level.ts'
 import { notEmbedded } from './sql-order.ts'
+import { RESPONSE_SETTING_COLUMNS } from './response-settings.ts'
 import { quoteIdent, SqlParams } from './sql-fragments.ts'
 
 /** Where the rows come from. */
@@ -93,7 +94,8 @@ export function buildReadQuery(input: ReadQueryInput): ReadQuery {
 
   const sql =
     `select ${count} as total_count, pg_catalog.count(_pgrst_t) as page_total, ` +
-    `${buildBody(format, input.shouldStripNulls ?? false)} as body from (${page}) as _pgrst_t`
+    `${buildBody(format, input.shouldStripNulls ?? false)} as body, ${RESPONSE_SETTING_COLUMNS} ` +
+    `from (${page}) as _pgrst_t`
   return { sql, params: params.values, unpaged }
 }
 

@@ -5,6 +5,7 @@
  * keep their defaults. Names and types come from the schema cache and are quoted.
  */
 import type { RpcArguments, RpcCall } from './plan-rpc.ts'
+import { RESPONSE_SETTING_COLUMNS } from './response-settings.ts'
 import { quoteIdent, quoteQualified, type SqlParams } from './sql-fragments.ts'
 
 export interface CallSql {
@@ -66,7 +67,8 @@ export function buildVoidQuery(source: CallSql): string {
   const args = formatWith(source, false)
   return (
     `${args}select null::bigint as total_count, pg_catalog.count(pgrst_void) as page_total, ` +
-    `null::text as body from (select ${source.call}${source.argsFrom}) as pgrst_void`
+    `null::text as body, ${RESPONSE_SETTING_COLUMNS} ` +
+    `from (select ${source.call}${source.argsFrom}) as pgrst_void`
   )
 }
 
@@ -84,7 +86,8 @@ export function buildScalarQuery(
   if (!isSet) {
     return (
       `${args}select ${shouldCount ? '1' : 'null'}::bigint as total_count, 1 as page_total, ` +
-      `coalesce(to_json(${source.call})::text, 'null') as body${source.argsFrom}`
+      `coalesce(to_json(${source.call})::text, 'null') as body, ` +
+      `${RESPONSE_SETTING_COLUMNS}${source.argsFrom}`
     )
   }
   const from = source.argsFrom
@@ -97,7 +100,8 @@ export function buildScalarQuery(
   const total = shouldCount ? `(select pg_catalog.count(*) ${from})` : 'null::bigint'
   return (
     `${args}select ${total} as total_count, pg_catalog.count(*) as page_total, ` +
-    `coalesce(json_agg(pgrst_page.pgrst_value), '[]')::text as body ` +
+    `coalesce(json_agg(pgrst_page.pgrst_value), '[]')::text as body, ` +
+    `${RESPONSE_SETTING_COLUMNS} ` +
     `from (${rows}) as pgrst_page`
   )
 }
