@@ -34,6 +34,16 @@ create table docs (id int primary key, body jsonb);
 insert into docs values (1, '{"a": {"a": 1}}');
 `
 
+// A service's own request (as auth's are), for statements no REST request would send.
+const SERVICE_CONTEXT = {
+  requestId: 0,
+  role: 'service_role' as const,
+  claims: { role: 'service_role' },
+  method: 'GET',
+  path: '/',
+  headers: {},
+}
+
 describe('request transactions with prepared statements', () => {
   let project: Project
 
@@ -60,16 +70,8 @@ describe('request transactions with prepared statements', () => {
   it('re-prepares a statement whose rows change shape after DDL', async () => {
     // Services that read rows directly (auth) would otherwise hit Postgres's "cached plan
     // must not change result type" after the table gains a column.
-    const context = {
-      requestId: 0,
-      role: 'service_role' as const,
-      claims: { role: 'service_role' },
-      method: 'GET',
-      path: '/',
-      headers: {},
-    }
     const readNote = () =>
-      runInRequest(project.emulator.db, createTracer(), context, (session) =>
+      runInRequest(project.emulator.db, createTracer(), SERVICE_CONTEXT, (session) =>
         session.query('select * from notes where id = $1', [3]),
       )
     expect((await readNote()).rows).toEqual([{ id: 3, body: 'three' }])
@@ -137,7 +139,11 @@ describe('request transactions with prepared statements', () => {
       project.service.rpc('add_note', { id: 100 + i, body: `note ${100 + i}` }),
     )
     const reads = Array.from({ length: 12 }, (_, i) =>
-      project.anon.from('notes').select('id').eq('id', (i % 3) + 1).single(),
+      project.anon
+        .from('notes')
+        .select('id')
+        .eq('id', (i % 3) + 1)
+        .single(),
     )
     const [written, read] = await Promise.all([Promise.all(writes), Promise.all(reads)])
 
@@ -213,17 +219,11 @@ describe('request transactions with prepared statements', () => {
   it('answers a statement too deeply nested for PGlite to parse with 54001', async () => {
     // Postgres's own limit would answer 54001 too ("stack depth limit exceeded"); PGlite's
     // stack gives out first, silently. Services build their SQL, so this one is raw.
-    const context = {
-      requestId: 0,
-      role: 'service_role' as const,
-      claims: { role: 'service_role' },
-      method: 'GET',
-      path: '/',
-      headers: {},
-    }
     const nested = 'select ' + 'array['.repeat(1000) + '1' + ']'.repeat(1000)
     const run = (sql: string) =>
-      runInRequest(project.emulator.db, createTracer(), context, (session) => session.query(sql))
+      runInRequest(project.emulator.db, createTracer(), SERVICE_CONTEXT, (session) =>
+        session.query(sql),
+      )
 
     await expect(run(nested)).rejects.toMatchObject({ code: '54001' })
     expect((await run('select 40 + 2 as answer')).rows).toEqual([{ answer: 42 }])
