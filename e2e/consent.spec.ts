@@ -88,8 +88,10 @@ describe('consent', () => {
     await runToConsent(lesson)
     const count = await runCount(lesson.page)
     const card = await runToConsent(lesson)
-    expect(await runCount(lesson.page)).toBe(count + 1)
-    const next = await runCount(lesson.page)
+    // The card seen may still be the first Run's, on its way out: wait for the second Run.
+    const next = count + 1
+    await lesson.page.locator(`.sb-playground[data-run-count="${next}"]`).waitFor()
+    await card.waitFor()
     await card.getByRole('button', { name: 'Approve' }).click()
     await waitForRunEnd(lesson.page, next)
     expect(await lesson.pane('Console').innerText()).toContain('octo@example.com')
