@@ -49,7 +49,7 @@ export function readRaisedResponse(error: DatabaseErrorLike): RaisedResponse {
     message: body.message,
     details: body.details ?? null,
     hint: body.hint ?? null,
-    headers: lowerCaseNames(headers),
+    headers: toFetchHeaders(headers),
     statusText: statusText ?? undefined,
   }
 }
@@ -125,9 +125,23 @@ function isHeaderMap(value: unknown): value is Record<string, string> {
   )
 }
 
-// Header names are case-insensitive: a raised `Content-Type` replaces the JSON one.
-function lowerCaseNames(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers).map(([name, text]) => [name.toLowerCase(), text]),
-  )
+// PostgREST sends one header line per key, in key order, its value UTF-8 encoded. A browser's
+// fetch reads each byte of a value as one character and joins lines of the same name with
+// ", ", so names differing only in case arrive as one header. A raised `Content-Type`
+// replaces the JSON one, where PostgREST would send both lines.
+function toFetchHeaders(headers: Record<string, string>): Record<string, string> {
+  const joined = new Map<string, string>()
+  const names = Object.keys(headers).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  for (const name of names) {
+    const key = name.toLowerCase()
+    const value = readAsBytes(headers[name])
+    const previous = joined.get(key)
+    joined.set(key, previous === undefined ? value : `${previous}, ${value}`)
+  }
+  return Object.fromEntries(joined)
+}
+
+// The UTF-8 bytes of `text`, one character per byte, as fetch hands a header value over.
+function readAsBytes(text: string): string {
+  return Array.from(new TextEncoder().encode(text), (byte) => String.fromCharCode(byte)).join('')
 }
