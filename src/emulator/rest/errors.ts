@@ -96,6 +96,11 @@ export function statusForSqlState(code: string | undefined, role: string, messag
   if (code.startsWith('PT')) return CHOSEN_STATUS.test(code) ? Number(code.slice(2)) : 500
   // pg-safeupdate refuses a DELETE or UPDATE without WHERE with 21000: the client's fault.
   if (code === '21000' && message.endsWith('requires a WHERE clause')) return 400
+  // Switching to a role the JWT names but the database lacks: the token's fault.
+  const isMissingRole = message.startsWith('role') && message.endsWith('does not exist')
+  if (code === '22023' && isMissingRole) return 401
+  // No xmlagg: the XML media type asked for cannot be produced.
+  if (code === '42883' && message.startsWith('function xmlagg(')) return 406
   for (const [pattern, status] of SQLSTATE_STATUS) if (pattern.test(code)) return status
   return 400
 }
