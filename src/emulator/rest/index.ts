@@ -75,8 +75,11 @@ export function createRestService(context: ServiceContext) {
       if (request.method === 'GET' || request.method === 'HEAD') return await handleRead(rest)
       return await handleMutation(rest)
     } catch (error) {
-      if (error instanceof RestError) return errorResponse(error)
-      if (isDatabaseError(error)) return errorResponse(fromDatabaseError(error, role))
+      // HTTP carries no body in the answer to HEAD, an error's included; postgrest-js reads
+      // an empty 404 as 204 No Content.
+      const isHead = request.method === 'HEAD'
+      if (error instanceof RestError) return errorResponse(error, isHead)
+      if (isDatabaseError(error)) return errorResponse(fromDatabaseError(error, role), isHead)
       throw error
     }
   }
