@@ -28,7 +28,7 @@ export function createRestService(context: ServiceContext) {
       role = auth.role
       const cache = await schemaCache.get()
       const schema = selectSchema(request, cache.schemas)
-      const [first, second] = subpath.split('/').filter(Boolean).map(decodeURIComponent)
+      const [first, second] = subpath.split('/').filter(Boolean).map(decodeSegment)
       const isReadOnly = request.method === 'GET' || request.method === 'HEAD'
 
       const rest: RestRequest = {
@@ -82,6 +82,16 @@ export function createRestService(context: ServiceContext) {
       if (isDatabaseError(error)) return errorResponse(fromDatabaseError(error, role), isHead)
       throw error
     }
+  }
+}
+
+// A segment that does not percent-decode is taken as written: it then names no table or
+// function, and the answer is PostgREST's 404 rather than a crash.
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
   }
 }
 
