@@ -105,6 +105,14 @@ export function jsonResponse(
   return createResponse(status, JSON.stringify(value), allHeaders, statusText)
 }
 
+/**
+ * A header value as fetch hands it over from the wire: PostgREST writes text UTF-8 encoded,
+ * and fetch reads each byte as one character.
+ */
+export function toHeaderBytes(text: string): string {
+  return Array.from(new TextEncoder().encode(text), (byte) => String.fromCharCode(byte)).join('')
+}
+
 /** Reads the bearer token from `Authorization`, if any. */
 export function readBearerToken(headers: Record<string, string>): string | null {
   const match = /^bearer\s+(.+)$/i.exec(headers['authorization'] ?? '')

@@ -5,6 +5,7 @@
  * PGRST121 (500) when either cannot be read.
  */
 import type { DatabaseErrorLike } from '../db.ts'
+import { toHeaderBytes } from '../http.ts'
 
 /** The SQLSTATE that hands the whole error response to the function. */
 export const RAISED_RESPONSE_CODE = 'PGRST'
@@ -134,14 +135,9 @@ function toFetchHeaders(headers: Record<string, string>): Record<string, string>
   const names = Object.keys(headers).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   for (const name of names) {
     const key = name.toLowerCase()
-    const value = readAsBytes(headers[name])
+    const value = toHeaderBytes(headers[name])
     const previous = joined.get(key)
     joined.set(key, previous === undefined ? value : `${previous}, ${value}`)
   }
   return Object.fromEntries(joined)
-}
-
-// The UTF-8 bytes of `text`, one character per byte, as fetch hands a header value over.
-function readAsBytes(text: string): string {
-  return Array.from(new TextEncoder().encode(text), (byte) => String.fromCharCode(byte)).join('')
 }

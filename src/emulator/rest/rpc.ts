@@ -15,6 +15,11 @@ import {
 } from './preferences.ts'
 import { planRpcCall, readRpcArguments, type RpcCall } from './plan-rpc.ts'
 import { parseQueryParams } from './query-params.ts'
+import {
+  overrideStatusHeaders,
+  readResponseSettings,
+  type ResponseSettings,
+} from './response-settings.ts'
 import { formatContentRange, resolvePage, resolveRangeStatus, type Page } from './range.ts'
 import { assertSingleRow, buildExplain, negotiateMedia, type Media } from './response.ts'
 import { SqlParams } from './sql-fragments.ts'
@@ -81,7 +86,7 @@ export async function handleRpc(rest: RestRequest): Promise<Response> {
     })
   }
 
-  const row = await rest.run(
+  const result = await rest.run(
     async (session) => {
       // GET and HEAD calls run read-only (see rest/index.ts), so a function that writes
       // fails with 25006.
@@ -91,12 +96,12 @@ export async function handleRpc(rest: RestRequest): Promise<Response> {
         assertSingleRow(pageTotal)
       }
       checkMaxAffected(preferences, pageTotal)
-      return rows[0]
+      return { row: rows[0], settings: await readResponseSettings(session) }
     },
     () => preferences.tx === 'rollback',
   )
 
-  return respond(rest, call, preferences, media, page, row)
+  return respond(rest, call, preferences, media, page, result)
 }
 
 // Which shape of statement the function's return type asks for.
@@ -162,7 +167,7 @@ function respond(
   preferences: Preferences,
   media: Media,
   page: Page,
-  row: CallRow,
+  { row, settings }: { row: CallRow; settings: ResponseSettings },
 ): Response {
   const { method } = rest.request
   const total = row.total_count === null ? null : Number(row.total_count)
@@ -172,12 +177,19 @@ function respond(
     ...formatPreferenceApplied(preferences, ['count', 'tx', 'handling', 'maxAffected']),
   }
   // PostgREST 12 answers a function returning void with 204 and no body.
-  if (call.routine.returnType === 'void') return createResponse(204, null, headers)
+  if (call.routine.returnType === 'void') {
+    const answer = overrideStatusHeaders(settings, 204, headers)
+    return createResponse(answer.status, null, answer.headers)
+  }
 
   const status = resolveRangeStatus(page.offset, pageTotal, total)
   const contentType = call.routine.returnsScalar
     ? 'application/json; charset=utf-8'
     : media.contentType
   const body = method === 'HEAD' ? null : (row.body ?? 'null')
-  return createResponse(status, body, { ...headers, 'content-type': contentType })
+  const answer = overrideStatusHeaders(settings, status, {
+    ...headers,
+    'content-type': contentType,
+  })
+  return createResponse(answer.status, body, answer.headers)
 }
