@@ -2,6 +2,10 @@
  * The transaction-scoped settings `response.status` and `response.headers`, through which a
  * function chooses its answer's status and adds or replaces headers. Mirrors PostgREST's
  * `overrideStatusHeaders` (Response.hs) and its PGRST111/PGRST112 errors.
+ *
+ * Not yet: the settings on reads and writes (set by a trigger or by a function a view calls);
+ * only rpc reads them, and a table's answer keeps PostgREST's usual status and headers. The
+ * note can go once read.ts and mutate.ts apply them too.
  */
 import type { SqlSession } from '../db.ts'
 import { toHeaderBytes } from '../http.ts'
