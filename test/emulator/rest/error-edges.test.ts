@@ -12,6 +12,10 @@ create function raise_pgrst(message text, detail text) returns void language plp
 create function raise_state(state text, message text) returns void language plpgsql as $$
   begin raise using errcode = state, message = message; end $$;
 create function divide_by_zero() returns int language sql as $$ select 1 / 0 $$;
+create table shelves (id int primary key, label text);
+grant select on shelves to anon;
+create function shelf_labels() returns table (id int, label text) language sql stable as $$
+  select id, label from shelves $$;
 `
 
 describe('error answers at the edges', () => {
@@ -121,5 +125,23 @@ describe('error answers at the edges', () => {
     const rpc = await request('rpc/%E0%A4%A', { method: 'POST', body: '{}' })
     expect(rpc.status).toBe(404)
     expect(await rpc.json()).toMatchObject({ code: 'PGRST202' })
+  })
+
+  it('embedding from a function whose rows are no table names the function in PGRST200', async () => {
+    // PostgREST reads such rows as a relation named after the function, in its schema.
+    const { data, error, status } = await project.anon.rpc('shelf_labels').select('id, shelves(*)')
+    expect({ data, error, status }).toEqual({
+      data: null,
+      error: {
+        code: 'PGRST200',
+        message:
+          "Could not find a relationship between 'shelf_labels' and 'shelves' in the schema cache",
+        details:
+          "Searched for a foreign key relationship between 'shelf_labels' and 'shelves' in the " +
+          "schema 'public', but no matches were found.",
+        hint: null,
+      },
+      status: 400,
+    })
   })
 })
