@@ -142,7 +142,12 @@ function planStatement(
   // A function returning one composite value answers one object, not an array.
   const format = routine.returnsSet ? media.format : 'single'
   const read = buildReadQuery({
-    source: { from: ROWS_CTE, alias: 'pgrst_call', relation },
+    source: {
+      from: ROWS_CTE,
+      alias: 'pgrst_call',
+      relation,
+      name: { schema: routine.schema, name: routine.name },
+    },
     query,
     cache: rest.cache,
     params,
