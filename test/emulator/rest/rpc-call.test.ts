@@ -117,6 +117,19 @@ describe('rpc', () => {
     expect(data).toEqual([{ name: 'Aarhus' }, { name: 'Copenhagen' }])
   })
 
+  test('a GET argument repeated in the query string keeps its last value unless variadic', async () => {
+    const call = (query: string) =>
+      project.emulator.fetch(`${project.emulator.url}/rest/v1/rpc/${query}`, {
+        headers: { apikey: project.emulator.anonKey },
+      })
+    const fixed = await call('add_numbers?a=1&a=5&b=2')
+    expect(fixed.status).toBe(200)
+    expect(await fixed.json()).toBe(7)
+
+    const variadic = await call('sum_all?nums=1&nums=2&nums=3')
+    expect(await variadic.json()).toBe(6)
+  })
+
   test('a function returning one composite value answers one object', async () => {
     const { data } = await project.anon.rpc('biggest_city')
     expect(data).toEqual({ id: 3, name: 'Oslo', country_id: 2, population: 700 })
