@@ -13,7 +13,7 @@ import {
   parsePreferences,
   type Preferences,
 } from './preferences.ts'
-import { planRpcCall, readRpcArguments, type RpcCall } from './plan-rpc.ts'
+import { planRpcCall, readRpcArguments, settleRepeated, type RpcCall } from './plan-rpc.ts'
 import { parseQueryParams } from './query-params.ts'
 import {
   overrideStatusHeaders,
@@ -65,7 +65,7 @@ export async function handleRpc(rest: RestRequest): Promise<Response> {
   }
 
   const params = new SqlParams()
-  const source = buildCallSource(call, input, params)
+  const source = buildCallSource(call, settleRepeated(input, call), params)
   const page = resolvePage(request.headers['range'], query.root.limit, query.root.offset)
   // Not yet: count=planned and count=estimated (the planner's estimate); both count exactly.
   const shouldCount = !!preferences.count && !media.plan
