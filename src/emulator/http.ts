@@ -72,7 +72,7 @@ export function createResponse(
   const response = new Response(hasNoBody ? null : body, {
     status,
     statusText: readReasonPhrase(status, statusText),
-    headers,
+    headers: toWireHeaders(headers),
   })
   responseTexts.set(response, hasNoBody ? '' : (body ?? ''))
   return response
@@ -83,6 +83,29 @@ export function createResponse(
 function readReasonPhrase(status: number, chosen: string | undefined): string {
   const isCarried = chosen !== undefined && /^[\t\x20-\x7e\x80-\xff]*$/.test(chosen)
   return isCarried ? chosen : (STATUS_TEXT[status] ?? '')
+}
+
+// Header text as a server puts it on the wire, which fetch can always carry: line breaks
+// become spaces (as Go's server writes them), a Location has its non-ASCII characters
+// percent-encoded (as Go's http.Redirect does for GoTrue) and any other value beyond Latin-1
+// arrives as its UTF-8 bytes. Values within Latin-1 may already be bytes and pass as given.
+function toWireHeaders(headers: Record<string, string>): Record<string, string> {
+  // Prototype-free, so that a header named `__proto__` is just a name.
+  const wire: Record<string, string> = Object.create(null)
+  for (const [name, value] of Object.entries(headers)) {
+    const line = value.replace(/[\r\n]/g, ' ').replace(/\0/g, '')
+    if (name.toLowerCase() === 'location') {
+      wire[name] = line.replace(/[^\x00-\x7f]+/g, (run) =>
+        Array.from(
+          new TextEncoder().encode(run),
+          (byte) => `%${byte.toString(16).toUpperCase()}`,
+        ).join(''),
+      )
+    } else {
+      wire[name] = /[^\x00-\xff]/.test(line) ? toHeaderBytes(line) : line
+    }
+  }
+  return wire
 }
 
 // The text each response was built from, so the trace can show it without cloning the
