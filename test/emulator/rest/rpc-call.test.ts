@@ -26,6 +26,9 @@ create function log_visit(page text) returns void language sql volatile as $$
   insert into visits (page) values (page) $$;
 create function count_visit(page text) returns integer language sql volatile as $$
   insert into visits (page) values (page) returning id $$;
+create sequence tickets;
+create function next_ticket() returns bigint language plpgsql stable as $$
+  begin return nextval('tickets'); end $$;
 create function echo(jsonb) returns jsonb language sql immutable as $$ select $1 $$;
 create function sum_all(variadic nums integer[]) returns integer language sql immutable as $$
   select sum(n)::integer from unnest(nums) as n $$;
@@ -184,6 +187,18 @@ describe('rpc', () => {
     })
     expect(await visits()).toEqual([])
     expect((await project.anon.rpc('count_visit', { page: '/pricing' })).data).toBe(1)
+  })
+
+  test('a stable function runs read-only even through POST: 405 with 25006', async () => {
+    // PostgREST's access mode for functions: POST is READ WRITE only for VOLATILE ones.
+    const { error, status } = await project.anon.rpc('next_ticket')
+    expect(status).toBe(405)
+    expect(error).toEqual({
+      code: '25006',
+      message: 'cannot execute nextval() in a read-only transaction',
+      details: null,
+      hint: null,
+    })
   })
 
   test('tx=rollback answers the call but keeps none of its writes', async () => {
