@@ -38,7 +38,7 @@ export function createRestService(context: ServiceContext) {
         role: auth.role,
         claims: auth.claims,
         cache,
-        run: (work, shouldRollback) =>
+        run: (work, shouldRollback, isReadOnlyCall = isReadOnly) =>
           runInRequest(
             getDb(),
             tracer,
@@ -51,7 +51,7 @@ export function createRestService(context: ServiceContext) {
               headers: request.headers,
               // PostgREST runs GET and HEAD read-only: a view or function that writes fails
               // with 25006 instead of changing data on a read.
-              isReadOnly,
+              isReadOnly: isReadOnlyCall,
             },
             work,
             shouldRollback,

@@ -71,7 +71,8 @@ export async function handleRpc(rest: RestRequest): Promise<Response> {
   const shouldCount = !!preferences.count && !media.plan
   const statement = planStatement(rest, call, source, query, media, page, shouldCount, params)
 
-  const isRead = request.method !== 'POST'
+  // PostgREST's access mode: read-only but for a POST to a VOLATILE function.
+  const isReadOnly = request.method !== 'POST' || routine.volatility !== 'volatile'
   if (media.plan) {
     const { plan } = media
     const text = await rest.run(
@@ -80,6 +81,7 @@ export async function handleRpc(rest: RestRequest): Promise<Response> {
         return formatPlan(rows, plan.format)
       },
       () => preferences.tx === 'rollback',
+      isReadOnly,
     )
     return createResponse(200, request.method === 'HEAD' ? null : text, {
       'content-type': media.contentType,
@@ -88,8 +90,7 @@ export async function handleRpc(rest: RestRequest): Promise<Response> {
 
   const result = await rest.run(
     async (session) => {
-      // GET and HEAD calls run read-only (see rest/index.ts), so a function that writes
-      // fails with 25006.
+      // A read-only call that writes fails with 25006.
       const { rows } = await session.query<CallRow>(statement, params.values)
       const pageTotal = Number(rows[0].page_total)
       if (routine.returnsSet && !routine.returnsScalar && media.format === 'single') {
@@ -99,6 +100,7 @@ export async function handleRpc(rest: RestRequest): Promise<Response> {
       return { row: rows[0], settings: await readResponseSettings(session) }
     },
     () => preferences.tx === 'rollback',
+    isReadOnly,
   )
 
   return respond(rest, call, preferences, media, page, result)
