@@ -144,4 +144,27 @@ describe('error answers at the edges', () => {
       status: 400,
     })
   })
+
+  it('a path with more segments than a table or function answers 404 PGRST125', async () => {
+    // The classic slip of a base URL that already ends in /rest/v1.
+    for (const path of ['rest/v1/shelves', 'shelves/1', 'rpc/divide_by_zero/now']) {
+      const response = await request(path)
+      expect(response.status).toBe(404)
+      expect(await response.json()).toEqual({
+        code: 'PGRST125',
+        message: 'Invalid path specified in request URL',
+        details: null,
+        hint: null,
+      })
+    }
+  })
+
+  it('a bare /rpc names a table called rpc, as PostgREST reads the path', async () => {
+    const response = await request('rpc')
+    expect(response.status).toBe(404)
+    expect(await response.json()).toMatchObject({
+      code: 'PGRST205',
+      message: "Could not find the table 'public.rpc' in the schema cache",
+    })
+  })
 })
