@@ -28,12 +28,14 @@ export function createRestService(context: ServiceContext) {
       role = auth.role
       const cache = await schemaCache.get()
       const schema = selectSchema(request, cache.schemas)
-      const [first, second] = subpath.split('/').filter(Boolean).map(decodeSegment)
+      const segments = subpath.split('/').filter(Boolean).map(decodeSegment)
+      const [first, second] = segments
+      const isRpc = first === 'rpc' && segments.length > 1
       const isReadOnly = request.method === 'GET' || request.method === 'HEAD'
 
       const rest: RestRequest = {
         request,
-        name: first === 'rpc' ? (second ?? '') : (first ?? ''),
+        name: isRpc ? second : (first ?? ''),
         schema,
         role: auth.role,
         claims: auth.claims,
@@ -71,7 +73,11 @@ export function createRestService(context: ServiceContext) {
         return createResponse(200, null, { allow: 'OPTIONS,GET,HEAD,POST,PUT,PATCH,DELETE' })
       }
       if (!first) throw rest.notYet('the OpenAPI description at the root path')
-      if (first === 'rpc') return await handleRpc(rest)
+      // A table is one segment and a function two (`rpc/<name>`); a bare `rpc` is a table.
+      if (segments.length > (isRpc ? 2 : 1)) {
+        throw new RestError(404, 'PGRST125', 'Invalid path specified in request URL')
+      }
+      if (isRpc) return await handleRpc(rest)
       if (request.method === 'GET' || request.method === 'HEAD') return await handleRead(rest)
       return await handleMutation(rest)
     } catch (error) {
