@@ -77,9 +77,8 @@ export function createRestService(context: ServiceContext) {
       if (segments.length > (isRpc ? 2 : 1)) {
         throw new RestError(404, 'PGRST125', 'Invalid path specified in request URL')
       }
-      if (isRpc) return await handleRpc(rest)
-      if (request.method === 'GET' || request.method === 'HEAD') return await handleRead(rest)
-      return await handleMutation(rest)
+      const handle = isRpc ? handleRpc : isReadOnly ? handleRead : handleMutation
+      return nameProfile(await handle(rest), schema, cache.schemas)
     } catch (error) {
       // HTTP carries no body in the answer to HEAD, an error's included; postgrest-js reads
       // an empty 404 as 204 No Content.
@@ -89,6 +88,16 @@ export function createRestService(context: ServiceContext) {
       throw error
     }
   }
+}
+
+// With more than one exposed schema, PostgREST names the schema of an answer with a body:
+// Content-Profile goes with Content-Type. One a function set itself is kept.
+function nameProfile(response: Response, schema: string, schemas: string[]): Response {
+  const { headers } = response
+  if (schemas.length > 1 && headers.has('content-type') && !headers.has('content-profile')) {
+    headers.set('content-profile', schema)
+  }
+  return response
 }
 
 // A segment that does not percent-decode is taken as written: it then names no table or
