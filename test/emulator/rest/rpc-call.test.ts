@@ -29,6 +29,8 @@ create function count_visit(page text) returns integer language sql volatile as 
 create sequence tickets;
 create function next_ticket() returns bigint language plpgsql stable as $$
   begin return nextval('tickets'); end $$;
+create function either(json) returns text language sql as $$ select 'json' $$;
+create function either(jsonb) returns text language sql as $$ select 'jsonb' $$;
 create function echo(jsonb) returns jsonb language sql immutable as $$ select $1 $$;
 create function sum_all(variadic nums integer[]) returns integer language sql immutable as $$
   select sum(n)::integer from unnest(nums) as n $$;
@@ -272,6 +274,14 @@ describe('rpc', () => {
   test('a function with one unnamed jsonb parameter receives the whole body', async () => {
     const body = { list: [1, 2], nested: { ok: true } }
     expect((await project.anon.rpc('echo', body)).data).toEqual(body)
+  })
+
+  test('two functions with one unnamed json parameter are ambiguous: 300 PGRST203', async () => {
+    const { error, status } = await project.anon.rpc('either', { any: 1 })
+    expect(status).toBe(300)
+    expect(error?.code).toBe('PGRST203')
+    expect(error?.message).toContain('public.either( => json)')
+    expect(error?.message).toContain('public.either( => jsonb)')
   })
 
   test('Prefer: params=single-object passes the whole body as the one json argument', async () => {
