@@ -140,8 +140,11 @@ export function planRpcCall(
   }
   if (byName.length > 1) throw ambiguous(byName)
 
-  const singleJson = input.isPost ? overloads.find(hasSingleUnnamedJson) : undefined
-  if (singleJson) return { routine: singleJson, args: singleJson.args, isSingleJson: true }
+  // Without a match by name, a POST falls back to a function taking the whole body.
+  const singleJson = input.isPost ? overloads.filter(hasSingleUnnamedJson) : []
+  if (singleJson.length > 1) throw ambiguous(singleJson)
+  const [routine] = singleJson
+  if (routine) return { routine, args: routine.args, isSingleJson: true }
   throw notFound(rest, input, overloads)
 }
 
