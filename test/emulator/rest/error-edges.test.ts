@@ -55,7 +55,7 @@ describe('error answers at the edges', () => {
     })
   })
 
-  it('raised header names differing only in case both arrive, joined as fetch joins them', async () => {
+  it('raised names differing only in case both arrive, joined as fetch joins them', async () => {
     // PostgREST sends one header line per key, in key order ("X-Plan" sorts before "x-plan").
     const response = await raise({ 'x-plan': 'pro', 'X-Plan': 'free' })
 
@@ -86,7 +86,7 @@ describe('error answers at the edges', () => {
     expect(other.status).toBe(400)
   })
 
-  it('a missing xmlagg (42883) is 406, as PostgREST answers an XML media type it cannot make', async () => {
+  it('a missing xmlagg (42883) is 406, an XML answer that cannot be made', async () => {
     const response = await request('rpc/raise_state', {
       method: 'POST',
       body: JSON.stringify({ state: '42883', message: 'function xmlagg(text) does not exist' }),
@@ -105,7 +105,7 @@ describe('error answers at the edges', () => {
     expect(await missing.text()).toBe('')
   })
 
-  it('head: true on a missing table reaches supabase-js as postgrest-js reads an empty 404', async () => {
+  it('head: true on a missing table reaches supabase-js as an empty 404 does', async () => {
     // postgrest-js turns a 404 with an empty body into 204 No Content without an error.
     const { error, status, statusText } = await project.anon
       .from('no_such_table')
@@ -127,7 +127,7 @@ describe('error answers at the edges', () => {
     expect(await rpc.json()).toMatchObject({ code: 'PGRST202' })
   })
 
-  it('embedding from a function whose rows are no table names the function in PGRST200', async () => {
+  it('embedding from non-table rows of a function names the function in PGRST200', async () => {
     // PostgREST reads such rows as a relation named after the function, in its schema.
     const { data, error, status } = await project.anon.rpc('shelf_labels').select('id, shelves(*)')
     expect({ data, error, status }).toEqual({

@@ -122,7 +122,7 @@ describe('rpc', () => {
     expect(data).toEqual([{ name: 'Aarhus' }, { name: 'Copenhagen' }])
   })
 
-  test('a GET argument repeated in the query string keeps its last value unless variadic', async () => {
+  test('a repeated GET argument keeps its last value unless variadic', async () => {
     const call = (query: string) =>
       project.emulator.fetch(`${project.emulator.url}/rest/v1/rpc/${query}`, {
         headers: { apikey: project.emulator.anonKey },

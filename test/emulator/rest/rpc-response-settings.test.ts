@@ -50,7 +50,7 @@ describe('response.status and response.headers set by a function', () => {
     })
   })
 
-  it('response.headers adds headers, repeats join, and a set Content-Type replaces the JSON one', async () => {
+  it('response.headers adds headers, joins repeats and can replace Content-Type', async () => {
     const response = await project.emulator.fetch(
       `${project.emulator.url}/rest/v1/rpc/place_order`,
       {
