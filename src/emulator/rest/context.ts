@@ -14,8 +14,15 @@ export interface RestRequest {
   role: Role
   claims: Claims
   cache: SchemaCache
-  /** Runs SQL in the request's transaction, as its role with its claims. */
-  run<T>(work: (session: SqlSession) => Promise<T>, shouldRollback?: (result: T) => boolean): Promise<T>
+  /**
+   * Runs SQL in the request's transaction, as its role with its claims; read-only for GET and
+   * HEAD unless `isReadOnly` says otherwise.
+   */
+  run<T>(
+    work: (session: SqlSession) => Promise<T>,
+    shouldRollback?: (result: T) => boolean,
+    isReadOnly?: boolean,
+  ): Promise<T>
   /** Emits a `not-yet` trace event and returns the 501 error to throw. */
   notYet(feature: string): RestError
 }

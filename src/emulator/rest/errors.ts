@@ -4,7 +4,7 @@
  * (PGRST1xx request, 2xx schema cache, 3xx JWT, SBx emulator gaps).
  */
 import type { DatabaseErrorLike } from '../db.ts'
-import { jsonResponse } from '../http.ts'
+import { createResponse, jsonResponse } from '../http.ts'
 import { readRaisedResponse, RAISED_RESPONSE_CODE } from './raised-response.ts'
 
 export interface RestErrorBody {
@@ -96,6 +96,11 @@ export function statusForSqlState(code: string | undefined, role: string, messag
   if (code.startsWith('PT')) return CHOSEN_STATUS.test(code) ? Number(code.slice(2)) : 500
   // pg-safeupdate refuses a DELETE or UPDATE without WHERE with 21000: the client's fault.
   if (code === '21000' && message.endsWith('requires a WHERE clause')) return 400
+  // Switching to a role the JWT names but the database lacks: the token's fault.
+  const isMissingRole = message.startsWith('role') && message.endsWith('does not exist')
+  if (code === '22023' && isMissingRole) return 401
+  // No xmlagg: the XML media type asked for cannot be produced.
+  if (code === '42883' && message.startsWith('function xmlagg(')) return 406
   for (const [pattern, status] of SQLSTATE_STATUS) if (pattern.test(code)) return status
   return 400
 }
@@ -121,9 +126,12 @@ export function fromDatabaseError(error: DatabaseErrorLike, role: string): RestE
   )
 }
 
-/** Answers a RestError in PostgREST's wire shape. */
-export function errorResponse(error: RestError): Response {
-  return jsonResponse(error.status, error.toBody(), error.headers, error.statusText)
+/** Answers a RestError in PostgREST's wire shape; without its body when `isHead`. */
+export function errorResponse(error: RestError, isHead = false): Response {
+  const { status, headers, statusText } = error
+  if (!isHead) return jsonResponse(status, error.toBody(), headers, statusText)
+  const allHeaders = { 'content-type': 'application/json; charset=utf-8', ...headers }
+  return createResponse(status, null, allHeaders, statusText)
 }
 
 /** PGRST124: `max-affected` with `handling=strict` and more rows than allowed. */

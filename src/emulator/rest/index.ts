@@ -28,17 +28,19 @@ export function createRestService(context: ServiceContext) {
       role = auth.role
       const cache = await schemaCache.get()
       const schema = selectSchema(request, cache.schemas)
-      const [first, second] = subpath.split('/').filter(Boolean).map(decodeURIComponent)
+      const segments = subpath.split('/').filter(Boolean).map(decodeSegment)
+      const [first, second] = segments
+      const isRpc = first === 'rpc' && segments.length > 1
       const isReadOnly = request.method === 'GET' || request.method === 'HEAD'
 
       const rest: RestRequest = {
         request,
-        name: first === 'rpc' ? (second ?? '') : (first ?? ''),
+        name: isRpc ? second : (first ?? ''),
         schema,
         role: auth.role,
         claims: auth.claims,
         cache,
-        run: (work, shouldRollback) =>
+        run: (work, shouldRollback, isReadOnlyCall = isReadOnly) =>
           runInRequest(
             getDb(),
             tracer,
@@ -51,7 +53,7 @@ export function createRestService(context: ServiceContext) {
               headers: request.headers,
               // PostgREST runs GET and HEAD read-only: a view or function that writes fails
               // with 25006 instead of changing data on a read.
-              isReadOnly,
+              isReadOnly: isReadOnlyCall,
             },
             work,
             shouldRollback,
@@ -71,14 +73,40 @@ export function createRestService(context: ServiceContext) {
         return createResponse(200, null, { allow: 'OPTIONS,GET,HEAD,POST,PUT,PATCH,DELETE' })
       }
       if (!first) throw rest.notYet('the OpenAPI description at the root path')
-      if (first === 'rpc') return await handleRpc(rest)
-      if (request.method === 'GET' || request.method === 'HEAD') return await handleRead(rest)
-      return await handleMutation(rest)
+      // A table is one segment and a function two (`rpc/<name>`); a bare `rpc` is a table.
+      if (segments.length > (isRpc ? 2 : 1)) {
+        throw new RestError(404, 'PGRST125', 'Invalid path specified in request URL')
+      }
+      const handle = isRpc ? handleRpc : isReadOnly ? handleRead : handleMutation
+      return nameProfile(await handle(rest), schema, cache.schemas)
     } catch (error) {
-      if (error instanceof RestError) return errorResponse(error)
-      if (isDatabaseError(error)) return errorResponse(fromDatabaseError(error, role))
+      // HTTP carries no body in the answer to HEAD, an error's included; postgrest-js reads
+      // an empty 404 as 204 No Content.
+      const isHead = request.method === 'HEAD'
+      if (error instanceof RestError) return errorResponse(error, isHead)
+      if (isDatabaseError(error)) return errorResponse(fromDatabaseError(error, role), isHead)
       throw error
     }
+  }
+}
+
+// With more than one exposed schema, PostgREST names the schema of an answer with a body:
+// Content-Profile goes with Content-Type. One a function set itself is kept.
+function nameProfile(response: Response, schema: string, schemas: string[]): Response {
+  const { headers } = response
+  if (schemas.length > 1 && headers.has('content-type') && !headers.has('content-profile')) {
+    headers.set('content-profile', schema)
+  }
+  return response
+}
+
+// A segment that does not percent-decode is taken as written: it then names no table or
+// function, and the answer is PostgREST's 404 rather than a crash.
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
   }
 }
 

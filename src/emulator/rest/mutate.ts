@@ -44,7 +44,6 @@ import {
   applyResponseSettings,
   readResponseSettings,
   RESPONSE_SETTING_COLUMNS,
-  type ResponseSettings,
   type ResponseSettingsRow,
 } from './response-settings.ts'
 import { SqlParams } from './sql-fragments.ts'
@@ -58,8 +57,8 @@ interface MutationResult {
   keys: Record<string, unknown>[]
   /** The EXPLAIN output, when a plan media type was asked for. */
   plan?: string
-  /** The status and headers the write's triggers chose, if any. */
-  settings?: ResponseSettings
+  /** The status and headers the write's triggers set, read after the commit. */
+  settings?: ResponseSettingsRow
 }
 
 /** One write, planned: the request pieces every kind of mutation needs. */
@@ -250,7 +249,6 @@ async function runMutation(
     type Row = Partial<MutationResult> & ResponseSettingsRow & { page_total?: number }
     const { rows } = await session.query<Row>(sql, params.values)
     const [row] = rows
-    const settings = readResponseSettings(row)
     const total = row.total ?? 0
     if (returning === 'rows' && media.format === 'single') assertSingleRow(row.page_total ?? 0)
     // PostgREST applies max-affected to updates and deletes only, never to inserts.
@@ -260,6 +258,10 @@ async function runMutation(
       throw maxAffectedError(total)
     }
     const inserted = row.inserted ?? total
+    const settings = {
+      response_status: row.response_status,
+      response_headers: row.response_headers,
+    }
     return { total, inserted, body: row.body ?? null, keys: row.keys ?? [], settings }
   }, shouldRollback)
 }
@@ -286,8 +288,8 @@ function respond(mutation: Mutation, result: MutationResult, shape: ResponseShap
   const hasBody = mutation.returning === 'rows'
   if (hasBody) own['content-type'] = mutation.media.contentType
 
-  const empty = { status: null, headers: {} }
-  const { status, headers } = applyResponseSettings(shape.status, own, result.settings ?? empty)
+  const settings = readResponseSettings(result.settings)
+  const { status, headers } = applyResponseSettings(shape.status, own, settings)
   return createResponse(status, hasBody ? (result.body ?? '[]') : null, headers)
 }
 

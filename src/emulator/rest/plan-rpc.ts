@@ -100,6 +100,20 @@ export function readRpcArguments(rest: RestRequest): RpcArguments {
   return { values, keys, json: JSON.stringify(values), isPost: false }
 }
 
+/**
+ * The query-string arguments as the planned function takes them. Like PostgREST, a repeated
+ * name fills an array only for a variadic parameter; otherwise its last value counts.
+ */
+export function settleRepeated(input: RpcArguments, call: RpcCall): RpcArguments {
+  if (input.isPost) return input
+  const variadic = new Set(call.args.filter((arg) => arg.isVariadic).map((arg) => arg.name))
+  const values: Record<string, unknown> = Object.create(null)
+  for (const [key, value] of Object.entries(input.values)) {
+    values[key] = Array.isArray(value) && !variadic.has(key) ? value.at(-1) : value
+  }
+  return { ...input, values, json: JSON.stringify(values) }
+}
+
 /** Picks the overload the arguments call, or fails like PostgREST (404 PGRST202, 300 PGRST203). */
 export function planRpcCall(
   rest: RestRequest,
@@ -126,8 +140,11 @@ export function planRpcCall(
   }
   if (byName.length > 1) throw ambiguous(byName)
 
-  const singleJson = input.isPost ? overloads.find(hasSingleUnnamedJson) : undefined
-  if (singleJson) return { routine: singleJson, args: singleJson.args, isSingleJson: true }
+  // Without a match by name, a POST falls back to a function taking the whole body.
+  const singleJson = input.isPost ? overloads.filter(hasSingleUnnamedJson) : []
+  if (singleJson.length > 1) throw ambiguous(singleJson)
+  const [routine] = singleJson
+  if (routine) return { routine, args: routine.args, isSingleJson: true }
   throw notFound(rest, input, overloads)
 }
 

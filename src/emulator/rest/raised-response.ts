@@ -5,7 +5,7 @@
  * PGRST121 (500) when either cannot be read.
  */
 import type { DatabaseErrorLike } from '../db.ts'
-import { isHeaderField } from '../http.ts'
+import { isHeaderField, toHeaderBytes } from '../http.ts'
 
 /** The SQLSTATE that hands the whole error response to the function. */
 export const RAISED_RESPONSE_CODE = 'PGRST'
@@ -50,7 +50,7 @@ export function readRaisedResponse(error: DatabaseErrorLike): RaisedResponse {
     message: body.message,
     details: body.details ?? null,
     hint: body.hint ?? null,
-    headers: lowerCaseNames(headers),
+    headers: toFetchHeaders(headers),
     statusText: statusText ?? undefined,
   }
 }
@@ -115,6 +115,7 @@ function isText(value: unknown): boolean {
   return value === null || typeof value === 'string'
 }
 
+// Names and values an HTTP response can carry: a token, and text without line breaks.
 function isHeaderMap(value: unknown): value is Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
   return Object.entries(value).every(
@@ -122,9 +123,18 @@ function isHeaderMap(value: unknown): value is Record<string, string> {
   )
 }
 
-// Header names are case-insensitive: a raised `Content-Type` replaces the JSON one.
-function lowerCaseNames(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers).map(([name, text]) => [name.toLowerCase(), text]),
-  )
+// PostgREST sends one header line per key, in key order, its value UTF-8 encoded. A browser's
+// fetch reads each byte of a value as one character and joins lines of the same name with
+// ", ", so names differing only in case arrive as one header. A raised `Content-Type`
+// replaces the JSON one, where PostgREST would send both lines.
+function toFetchHeaders(headers: Record<string, string>): Record<string, string> {
+  const joined = new Map<string, string>()
+  const names = Object.keys(headers).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  for (const name of names) {
+    const key = name.toLowerCase()
+    const value = toHeaderBytes(headers[name])
+    const previous = joined.get(key)
+    joined.set(key, previous === undefined ? value : `${previous}, ${value}`)
+  }
+  return Object.fromEntries(joined)
 }

@@ -58,14 +58,16 @@ export async function handleRead(rest: RestRequest): Promise<Response> {
     return createReadResponse(request.method, 200, plan, { 'content-type': media.contentType })
   }
 
-  const { row, total, settings } = await rest.run(async (session) => {
+  const { row, total } = await rest.run(async (session) => {
     const result = await session.query<ReadRow>(built.sql, built.params)
     const row = result.rows[0]
     const exact = row.total_count === null ? null : Number(row.total_count)
     const estimate = () => estimateRowCount(session, built)
     const total = countMode ? await resolveCount(countMode, exact, estimate) : null
-    return { row, total, settings: readResponseSettings(row) }
+    return { row, total }
   })
+  // Read after the commit, as PostgREST builds its response (see response-settings.ts).
+  const settings = readResponseSettings(row)
   const pageTotal = Number(row.page_total)
   if (media.format === 'single') assertSingleRow(pageTotal)
 

@@ -24,8 +24,9 @@ export interface ResponseSettings {
 }
 
 /**
- * Reads the settings from `row`: PGRST111 or PGRST112 (500) when one cannot be used. Read it
- * inside the request's transaction, so that such an error rolls it back.
+ * Reads the settings from `row`: PGRST111 or PGRST112 (500) when one cannot be used. Read
+ * them once the transaction is over: PostgREST builds its response after the commit, so such
+ * an error does not undo the request's writes.
  */
 export function readResponseSettings(row: ResponseSettingsRow | undefined): ResponseSettings {
   // A setting made local to an earlier transaction reads as '' afterwards: not set.
@@ -50,17 +51,20 @@ function readStatus(text: string): number {
   throw new RestError(500, 'PGRST112', 'response.status guc must be a valid status code')
 }
 
-// A JSON array of one-key objects, `[{"Cache-Control": "no-store"}]`; a later one wins.
+// A JSON array of one-key objects, `[{"Cache-Control": "no-store"}]`. PostgREST sends one
+// line per object; fetch joins lines of one name with ", ".
 function readHeaders(text: string | null): Record<string, string> {
   if (text === null) return {}
-  const headers: Record<string, string> = {}
+  // Prototype-free, so that a header named `constructor` is just a name.
+  const headers: Record<string, string> = Object.create(null)
   for (const entry of parseJsonArray(text)) {
     const fields = typeof entry === 'object' && entry !== null ? Object.entries(entry) : []
     const [name, value] = fields.length === 1 && !Array.isArray(entry) ? fields[0] : []
     if (typeof name !== 'string' || typeof value !== 'string' || !isHeaderField(name, value)) {
       throw headersError()
     }
-    headers[name.toLowerCase()] = value
+    const key = name.toLowerCase()
+    headers[key] = Object.hasOwn(headers, key) ? `${headers[key]}, ${value}` : value
   }
   return headers
 }

@@ -13,14 +13,13 @@ import {
   parsePreferences,
   type Preferences,
 } from './preferences.ts'
-import { planRpcCall, readRpcArguments, type RpcCall } from './plan-rpc.ts'
+import { planRpcCall, readRpcArguments, settleRepeated, type RpcCall } from './plan-rpc.ts'
 import { parseQueryParams } from './query-params.ts'
 import { formatContentRange, resolvePage, resolveRangeStatus, type Page } from './range.ts'
 import { assertSingleRow, buildExplain, negotiateMedia, type Media } from './response.ts'
 import {
   applyResponseSettings,
   readResponseSettings,
-  type ResponseSettings,
   type ResponseSettingsRow,
 } from './response-settings.ts'
 import { SqlParams } from './sql-fragments.ts'
@@ -66,13 +65,14 @@ export async function handleRpc(rest: RestRequest): Promise<Response> {
   }
 
   const params = new SqlParams()
-  const source = buildCallSource(call, input, params)
+  const source = buildCallSource(call, settleRepeated(input, call), params)
   const page = resolvePage(request.headers['range'], query.root.limit, query.root.offset)
   // Not yet: count=planned and count=estimated (the planner's estimate); both count exactly.
   const shouldCount = !!preferences.count && !media.plan
   const statement = planStatement(rest, call, source, query, media, page, shouldCount, params)
 
-  const isRead = request.method !== 'POST'
+  // PostgREST's access mode: read-only but for a POST to a VOLATILE function.
+  const isReadOnly = request.method !== 'POST' || routine.volatility !== 'volatile'
   if (media.plan) {
     const { plan } = media
     const text = await rest.run(
@@ -81,6 +81,7 @@ export async function handleRpc(rest: RestRequest): Promise<Response> {
         return formatPlan(rows, plan.format)
       },
       () => preferences.tx === 'rollback',
+      isReadOnly,
     )
     return createResponse(200, request.method === 'HEAD' ? null : text, {
       'content-type': media.contentType,
@@ -89,17 +90,17 @@ export async function handleRpc(rest: RestRequest): Promise<Response> {
 
   const row = await rest.run(
     async (session) => {
-      // GET and HEAD calls run read-only (see rest/index.ts), so a function that writes
-      // fails with 25006.
+      // A read-only call that writes fails with 25006.
       const { rows } = await session.query<CallRow>(statement, params.values)
       const pageTotal = Number(rows[0].page_total)
       if (routine.returnsSet && !routine.returnsScalar && media.format === 'single') {
         assertSingleRow(pageTotal)
       }
       checkMaxAffected(preferences, pageTotal)
-      return { ...rows[0], settings: readResponseSettings(rows[0]) }
+      return rows[0]
     },
     () => preferences.tx === 'rollback',
+    isReadOnly,
   )
 
   return respond(rest, call, preferences, media, page, row)
@@ -143,7 +144,12 @@ function planStatement(
   // A function returning one composite value answers one object, not an array.
   const format = routine.returnsSet ? media.format : 'single'
   const read = buildReadQuery({
-    source: { from: ROWS_CTE, alias: 'pgrst_call', relation },
+    source: {
+      from: ROWS_CTE,
+      alias: 'pgrst_call',
+      relation,
+      name: { schema: routine.schema, name: routine.name },
+    },
     query,
     cache: rest.cache,
     params,
@@ -168,9 +174,12 @@ function respond(
   preferences: Preferences,
   media: Media,
   page: Page,
-  row: CallRow & { settings: ResponseSettings },
+  row: CallRow,
 ): Response {
   const { method } = rest.request
+  // Read once the transaction is over: PostgREST builds the response after the commit, so
+  // settings it cannot use (PGRST111, PGRST112) do not undo the function's writes.
+  const settings = readResponseSettings(row)
   const total = row.total_count === null ? null : Number(row.total_count)
   const pageTotal = Number(row.page_total)
   const headers: Record<string, string> = {
@@ -179,7 +188,7 @@ function respond(
   }
   // PostgREST 12 answers a function returning void with 204 and no body.
   if (call.routine.returnType === 'void') {
-    const chosen = applyResponseSettings(204, headers, row.settings)
+    const chosen = applyResponseSettings(204, headers, settings)
     return createResponse(chosen.status, null, chosen.headers)
   }
 
@@ -187,7 +196,7 @@ function respond(
     ? 'application/json; charset=utf-8'
     : media.contentType
   const rangeStatus = resolveRangeStatus(page.offset, pageTotal, total)
-  const chosen = applyResponseSettings(rangeStatus, headers, row.settings)
+  const chosen = applyResponseSettings(rangeStatus, headers, settings)
   const body = method === 'HEAD' ? null : (row.body ?? 'null')
   return createResponse(chosen.status, body, chosen.headers)
 }

@@ -34,6 +34,8 @@ export interface LevelContext {
   usedPaths: Set<string>
   /** Numbers aliases so a table embedded twice (or in itself) stays distinct. */
   counter: number
+  /** The name of top-level rows that are no relation's (a function's), for errors. */
+  sourceName?: { schema: string; name: string }
 }
 
 export interface LevelInput {
@@ -108,9 +110,7 @@ function addEmbed(
   parent: LevelInput,
   item: EmbedItem,
 ): EmbedJoin {
-  if (!parent.relation) {
-    throw new RestError(400, 'PGRST200', `Could not find a relationship for '${item.relation}'`)
-  }
+  if (!parent.relation) throw noRelationship(context, item)
   const relationship = resolveRelationship(context.cache, parent.relation, item)
   const { target } = relationship
   const name = item.alias ?? item.relation
@@ -213,4 +213,21 @@ function splitEmbeddingFilters(conditions: Condition[], embedJoins: Map<string, 
     onEmbeddings.push(`${quoteIdent(join.lateral)}.${column} is ${isNull ? '' : 'not '}null`)
   }
   return { own, onEmbeddings }
+}
+
+// Rows that are no relation's have nothing to embed from. PostgREST names them after the
+// function that returned them and answers as it would for a table without relationships.
+function noRelationship(context: LevelContext, item: EmbedItem): RestError {
+  const { sourceName } = context
+  if (!sourceName) {
+    return new RestError(400, 'PGRST200', `Could not find a relationship for '${item.relation}'`)
+  }
+  const { schema, name } = sourceName
+  return new RestError(
+    400,
+    'PGRST200',
+    `Could not find a relationship between '${name}' and '${item.relation}' in the schema cache`,
+    `Searched for a foreign key relationship between '${name}' and '${item.relation}' ` +
+      `in the schema '${schema}', but no matches were found.`,
+  )
 }

@@ -27,6 +27,8 @@ export interface ReadSource {
   alias: string
   /** The relation the rows are rows of; embeddings and `*` spreads need it. */
   relation: Relation | null
+  /** What errors call rows that are no relation's: a function, as PostgREST names them. */
+  name?: { schema: string; name: string }
 }
 
 export type BodyFormat = 'json' | 'single' | 'csv'
@@ -59,7 +61,14 @@ export function buildReadQuery(input: ReadQueryInput): ReadQuery {
   const { source, query, cache, shouldCount = false, format = 'json' } = input
   const params = input.params ?? new SqlParams()
   const usedPaths = new Set<string>()
-  const context: LevelContext = { cache, params, embedded: query.embedded, usedPaths, counter: 0 }
+  const context: LevelContext = {
+    cache,
+    params,
+    embedded: query.embedded,
+    usedPaths,
+    counter: 0,
+    sourceName: source.name,
+  }
 
   const root: NodeModifiers = input.range
     ? { ...query.root, offset: input.range.offset, limit: input.range.limit }

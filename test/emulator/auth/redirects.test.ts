@@ -22,4 +22,22 @@ describe('redirect_to in emailed links', () => {
     expect(redirectTo).not.toMatch(/^javascript:/i)
     expect(redirectTo).toMatch(/^https?:\/\//)
   })
+
+  test('a redirect_to beyond ASCII arrives percent-encoded in Location', async () => {
+    // GoTrue redirects through Go's http.Redirect, which percent-encodes non-ASCII bytes:
+    // ✓ (U+2713) is E2 9C 93 in UTF-8.
+    await project.anon.auth.signInWithOtp({
+      email: 'ann@example.com',
+      options: { emailRedirectTo: 'http://localhost:3000/✓' },
+    })
+    const inbox = await project.emulator.fetch(
+      `${project.emulator.url}/auth/v1/__sandbase/inbox?to=ann@example.com`,
+      { headers: { apikey: project.emulator.anonKey } },
+    )
+    const [mail] = await inbox.json()
+    const response = await project.emulator.fetch(mail.link, { redirect: 'manual' })
+
+    expect(response.status).toBe(303)
+    expect(response.headers.get('location')).toMatch(/^http:\/\/localhost:3000\/%E2%9C%93#/)
+  })
 })

@@ -26,6 +26,11 @@ create function log_visit(page text) returns void language sql volatile as $$
   insert into visits (page) values (page) $$;
 create function count_visit(page text) returns integer language sql volatile as $$
   insert into visits (page) values (page) returning id $$;
+create sequence tickets;
+create function next_ticket() returns bigint language plpgsql stable as $$
+  begin return nextval('tickets'); end $$;
+create function either(json) returns text language sql as $$ select 'json' $$;
+create function either(jsonb) returns text language sql as $$ select 'jsonb' $$;
 create function echo(jsonb) returns jsonb language sql immutable as $$ select $1 $$;
 create function sum_all(variadic nums integer[]) returns integer language sql immutable as $$
   select sum(n)::integer from unnest(nums) as n $$;
@@ -117,6 +122,19 @@ describe('rpc', () => {
     expect(data).toEqual([{ name: 'Aarhus' }, { name: 'Copenhagen' }])
   })
 
+  test('a repeated GET argument keeps its last value unless variadic', async () => {
+    const call = (query: string) =>
+      project.emulator.fetch(`${project.emulator.url}/rest/v1/rpc/${query}`, {
+        headers: { apikey: project.emulator.anonKey },
+      })
+    const fixed = await call('add_numbers?a=1&a=5&b=2')
+    expect(fixed.status).toBe(200)
+    expect(await fixed.json()).toBe(7)
+
+    const variadic = await call('sum_all?nums=1&nums=2&nums=3')
+    expect(await variadic.json()).toBe(6)
+  })
+
   test('a function returning one composite value answers one object', async () => {
     const { data } = await project.anon.rpc('biggest_city')
     expect(data).toEqual({ id: 3, name: 'Oslo', country_id: 2, population: 700 })
@@ -171,6 +189,18 @@ describe('rpc', () => {
     })
     expect(await visits()).toEqual([])
     expect((await project.anon.rpc('count_visit', { page: '/pricing' })).data).toBe(1)
+  })
+
+  test('a stable function runs read-only even through POST: 405 with 25006', async () => {
+    // PostgREST's access mode for functions: POST is READ WRITE only for VOLATILE ones.
+    const { error, status } = await project.anon.rpc('next_ticket')
+    expect(status).toBe(405)
+    expect(error).toEqual({
+      code: '25006',
+      message: 'cannot execute nextval() in a read-only transaction',
+      details: null,
+      hint: null,
+    })
   })
 
   test('tx=rollback answers the call but keeps none of its writes', async () => {
@@ -244,6 +274,14 @@ describe('rpc', () => {
   test('a function with one unnamed jsonb parameter receives the whole body', async () => {
     const body = { list: [1, 2], nested: { ok: true } }
     expect((await project.anon.rpc('echo', body)).data).toEqual(body)
+  })
+
+  test('two functions with one unnamed json parameter are ambiguous: 300 PGRST203', async () => {
+    const { error, status } = await project.anon.rpc('either', { any: 1 })
+    expect(status).toBe(300)
+    expect(error?.code).toBe('PGRST203')
+    expect(error?.message).toContain('public.either( => json)')
+    expect(error?.message).toContain('public.either( => jsonb)')
   })
 
   test('Prefer: params=single-object passes the whole body as the one json argument', async () => {
