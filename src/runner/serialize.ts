@@ -3,6 +3,7 @@
  * class instances keep their class name, errors keep name, message, code and stack, and
  * functions, symbols and cycles become labelled placeholders instead of failing to clone.
  */
+import { RUNTIME_GLOBAL } from './compile.ts'
 import type { Logged, SerializedError } from './protocol.ts'
 
 const MAX_DEPTH = 8
@@ -79,7 +80,7 @@ export function serializeError(
 
   return {
     name: typeof name === 'string' ? name : 'Error',
-    message: typeof message === 'string' ? message : String(message),
+    message: toReaderNames(typeof message === 'string' ? message : String(message)),
     ...(code !== undefined && { code: String(code) }),
     ...(typeof stack === 'string' && { stack }),
     ...(Object.keys(fields).length > 0 && { fields }),
@@ -100,4 +101,12 @@ function constructorName(object: object): string | null {
 
 function dateText(date: Date): string {
   return Number.isNaN(date.getTime()) ? 'Invalid Date' : date.toISOString()
+}
+
+// The compiler turns a free `supabase` into `globalThis.__sandbase.supabase`, and
+// `process.env` into `globalThis.__sandbase.env`; a message names them as the reader wrote them
+// ("supabase.frm is not a function").
+function toReaderNames(message: string): string {
+  const runtime = `globalThis.${RUNTIME_GLOBAL}.`
+  return message.replaceAll(`${runtime}env`, 'process.env').replaceAll(runtime, '')
 }

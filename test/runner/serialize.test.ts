@@ -64,6 +64,23 @@ describe('serializeError', () => {
     expect(serialized.stack).toContain('duplicate key')
   })
 
+  test('names the ready client as the reader wrote it, not as the compiler rewrote it', () => {
+    // The compiled form of the reader's `supabase.frm('x')` and `process.env.NOPE.trim()`.
+    const runtime = globalThis as { __sandbase?: unknown }
+    runtime.__sandbase = { supabase: {}, env: {} }
+    const thrown = (code: string) => {
+      try {
+        new Function(code)()
+      } catch (error) {
+        return serializeError(error).message
+      }
+    }
+    expect(thrown(`globalThis.__sandbase.supabase.frm('x')`)).toBe('supabase.frm is not a function')
+    expect(thrown('globalThis.__sandbase.env.NOPE.trim()')).toMatch(/\(reading 'trim'\)/)
+    expect(thrown('globalThis.__sandbase.env.NOPE.trim()')).not.toContain('__sandbase')
+    delete runtime.__sandbase
+  })
+
   test('turns a thrown non-error into a message', () => {
     expect(serializeError('plain string')).toEqual({ name: 'Error', message: 'plain string' })
   })
