@@ -59,6 +59,25 @@ console.log(status, error.code)`)
   })
 })
 
+describe('example tabs', () => {
+  test('tabs: the next example after a Run starts from the lesson data it expects', async () => {
+    lesson = await openLesson('/lessons/database/insert/')
+    const restored = lesson.page.getByRole('status').filter({ hasText: /data .* restored/ })
+    // "Create a row" adds Peru; "Create a row and return it" adds Peru again, which only
+    // works on the lesson's own data (the name is unique).
+    await lesson.run()
+    expect(await lesson.pane('Console').innerText()).toMatch(/^201 null$/m)
+
+    await lesson.page.getByRole('tab', { name: 'Create a row and return it' }).click()
+    await restored.waitFor()
+    await lesson.run()
+    const console = await lesson.pane('Console').innerText()
+    expect(console).toMatch(/id: 6/)
+    expect(console).not.toContain('23505')
+    expect(await restored.count()).toBe(0)
+  })
+})
+
 describe('auth', () => {
   test('auth: sign up, read the code in the Inbox, verify it, see the session', async () => {
     lesson = await openLesson('/lessons/auth/sign-up/')

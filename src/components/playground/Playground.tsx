@@ -3,7 +3,7 @@
  * it, Run and Reset, and the four panes. It only renders and dispatches; the runner does
  * the work.
  */
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react'
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import { createRunner, type Runner } from '../../runner/index.ts'
 import { BootStatus } from './BootStatus.tsx'
 import { CodeEditor } from './CodeEditor.tsx'
@@ -53,11 +53,32 @@ export default function Playground({ examples, dataset, js, python }: Playground
     runner.boot()
   }, [runner])
 
-  const run = useCallback(() => void runner.run(codes[tab]), [runner, codes, tab])
+  // Each example expects the lesson's data as it starts (as the Node suite runs them): one
+  // that ran may have changed it, so switching examples after a Run restores the data.
+  const hasRunSinceReset = useRef(false)
+  const [isRestoredForTab, setRestoredForTab] = useState(false)
+  const run = useCallback(() => {
+    hasRunSinceReset.current = true
+    setRestoredForTab(false)
+    void runner.run(codes[tab])
+  }, [runner, codes, tab])
   const reset = useCallback(() => {
     setCodes((current) => current.map((code, i) => (i === tab ? examples[i].code : code)))
+    hasRunSinceReset.current = false
+    setRestoredForTab(false)
     void runner.reset()
   }, [runner, examples, tab])
+  const selectTab = useCallback(
+    (next: number) => {
+      if (next === tab) return
+      setTab(next)
+      if (!hasRunSinceReset.current) return
+      hasRunSinceReset.current = false
+      setRestoredForTab(true)
+      void runner.reset()
+    },
+    [runner, tab],
+  )
   const edit = useCallback(
     (code: string) => {
       runner.prepareCompiler()
@@ -94,7 +115,7 @@ export default function Playground({ examples, dataset, js, python }: Playground
             const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key]
             if (!step) return
             const next = (tab + step + examples.length) % examples.length
-            setTab(next)
+            selectTab(next)
             document.getElementById(`sb-tab-${next}`)?.focus()
           }}
         >
@@ -108,7 +129,7 @@ export default function Playground({ examples, dataset, js, python }: Playground
               aria-controls="sb-example"
               tabIndex={i === tab ? 0 : -1}
               className="sb-tab"
-              onClick={() => setTab(i)}
+              onClick={() => selectTab(i)}
             >
               {title}
             </button>
@@ -137,6 +158,12 @@ export default function Playground({ examples, dataset, js, python }: Playground
             </button>
             <kbd className="sb-shortcut">Ctrl/⌘ + Enter</kbd>
           </div>
+          {isRestoredForTab && (
+            <p className="sb-meta sb-restored" role="status">
+              The lesson’s data and sign-ins were restored for this example: the one you ran before
+              may have changed them.
+            </p>
+          )}
           <CodeEditor
             key={tab}
             value={codes[tab]}
