@@ -57,6 +57,17 @@ export async function routeRequest(
 
   const [prefix, name] = route
   const handler = services[name]
-  if (!handler) return jsonResponse(404, { message: 'no Route matched with those values' })
+  if (!handler) return answerNotEmulated(name)
   return handler(request, path.slice(prefix.length) || '/')
+}
+
+// Not yet: Storage and Edge Functions. Their calls answer 501 with the emulator's own code, in
+// Storage's error shape, so that a reader learns it is a gap of Sandbase and not of their code.
+function answerNotEmulated(name: keyof Services): Response {
+  const service = name === 'storage' ? 'Storage' : name === 'functions' ? 'Edge Functions' : name
+  return jsonResponse(501, {
+    statusCode: '501',
+    error: 'SBX01',
+    message: `Sandbase does not emulate ${service} yet`,
+  })
 }

@@ -61,7 +61,9 @@ describe('createEmulator', () => {
     expect(types[0]).toBe('http-request')
     expect(types.at(-1)).toBe('http-response')
     const sql = events.filter((event) => event.type === 'sql')
-    expect(sql.some((event) => /set_config\('role'/.test(event.sql) && event.params[0] === 'anon')).toBe(true)
+    expect(
+      sql.some((event) => /set_config\('role'/.test(event.sql) && event.params[0] === 'anon'),
+    ).toBe(true)
   })
 
   test('reset restores the data the project booted with', async () => {
@@ -95,5 +97,19 @@ describe('the gateway', () => {
     await project.emulator.close()
     expect(response.status).toBe(401)
     expect(await response.json()).toMatchObject({ message: 'Invalid API key' })
+  })
+
+  test('says that Storage and Edge Functions are not emulated yet, instead of a bare 404', async () => {
+    const project = await createProject()
+    const buckets = await project.anon.storage.listBuckets()
+    const invoked = await project.anon.functions.invoke('hello')
+    await project.emulator.close()
+
+    expect(buckets.error?.message).toBe('Sandbase does not emulate Storage yet')
+    const context = (invoked.error as { context?: Response } | null)?.context
+    expect(context?.status).toBe(501)
+    expect(await context?.json()).toMatchObject({
+      message: 'Sandbase does not emulate Edge Functions yet',
+    })
   })
 })
