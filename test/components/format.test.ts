@@ -55,6 +55,17 @@ describe('prettyBody', () => {
 })
 
 describe('formatLogArgs', () => {
+  test('shortens an image data URL, which the Console shows as the image', () => {
+    const qr = `data:image/svg+xml;utf-8,<svg>${'<rect/>'.repeat(2000)}</svg>`
+    const printed = formatLogArgs([toLogged('QR:'), toLogged(qr)])
+    expect(printed.length).toBeLessThan(200)
+    expect(printed).toContain(`QR: data:image/svg+xml;utf-8,<svg>`)
+    expect(printed).toContain(`${qr.length} characters`)
+    expect(formatLogArgs([toLogged('data:image/png;base64,AAAA')])).toBe(
+      'data:image/png;base64,AAAA',
+    )
+  })
+
   test('prints strings bare at the top level and quoted inside objects', () => {
     expect(formatLogArgs([toLogged('rows:'), toLogged([{ id: 1, name: 'Japan' }])])).toBe(
       "rows: [{ id: 1, name: 'Japan' }]",

@@ -85,7 +85,27 @@ const INLINE_WIDTH = 72
 
 /** Prints console arguments the way a browser console would, in plain text. */
 export function formatLogArgs(args: Logged[]): string {
-  return args.map((arg) => (arg.kind === 'string' ? arg.value : formatLogged(arg))).join(' ')
+  return args
+    .map((arg) => {
+      if (arg.kind !== 'string') return formatLogged(arg)
+      const { value } = arg
+      return isImageDataUrl(arg) ? shortenDataUrl(value) : value
+    })
+    .join(' ')
+}
+
+/**
+ * Is this logged value an image data URL (a TOTP factor's QR code)? The Console shows it as
+ * the image too, so the reader can scan it. Only raster and SVG: an <img> never runs scripts.
+ */
+export function isImageDataUrl(arg: Logged): arg is Extract<Logged, { kind: 'string' }> {
+  return arg.kind === 'string' && /^data:image\/(svg\+xml|png|gif|jpeg|webp)[;,]/.test(arg.value)
+}
+
+// Thousands of characters of an image's data would push the image itself out of sight.
+function shortenDataUrl(url: string): string {
+  if (url.length <= 80) return url
+  return `${url.slice(0, 60)}… (${url.length} characters; the image is below)`
 }
 
 /** Prints one logged value; short values stay on one line, longer ones are indented. */

@@ -9,6 +9,7 @@ import {
   describeStatementLimit,
   formatError,
   formatLogArgs,
+  isImageDataUrl,
   formatParams,
   pickHeaders,
   pickResponseHeaders,
@@ -238,10 +239,4 @@ function ConsoleRow({ line }: { line: ConsoleLine }) {
         </pre>
       )
   }
-}
-
-// A logged image data URL (a TOTP factor's QR code) is also shown as the image, so the
-// reader can scan it. Only raster and SVG data URLs: an <img> never runs their scripts.
-function isImageDataUrl(arg: Logged): arg is Extract<Logged, { kind: 'string' }> {
-  return arg.kind === 'string' && /^data:image\/(svg\+xml|png|gif|jpeg|webp)[;,]/.test(arg.value)
 }
