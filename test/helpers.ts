@@ -24,3 +24,12 @@ export async function createProject(options: EmulatorOptions = {}): Promise<Proj
     service: createClient(emulator.url, emulator.serviceRoleKey, clientOptions),
   }
 }
+
+/** A raw request to the project's REST API with the anon key and a JSON content type. */
+export function fetchRest(project: Project, path: string, init: RequestInit = {}) {
+  const { emulator } = project
+  return emulator.fetch(`${emulator.url}/rest/v1/${path}`, {
+    ...init,
+    headers: { apikey: emulator.anonKey, 'content-type': 'application/json' },
+  })
+}

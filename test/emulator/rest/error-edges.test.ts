@@ -4,7 +4,7 @@
  * Expectations follow PostgREST's error module and what a browser's fetch makes of its bytes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createProject, type Project } from '../../helpers.ts'
+import { createProject, fetchRest, type Project } from '../../helpers.ts'
 
 const SQL = `
 create function raise_pgrst(message text, detail text) returns void language plpgsql as $$
@@ -25,11 +25,7 @@ describe('error answers at the edges', () => {
   })
   afterAll(() => project.emulator.close())
 
-  const request = (path: string, init: RequestInit = {}) =>
-    project.emulator.fetch(`${project.emulator.url}/rest/v1/${path}`, {
-      ...init,
-      headers: { apikey: project.emulator.anonKey, 'content-type': 'application/json' },
-    })
+  const request = (path: string, init: RequestInit = {}) => fetchRest(project, path, init)
   const raise = (headers: Record<string, string>, status = 400) =>
     request('rpc/raise_pgrst', {
       method: 'POST',

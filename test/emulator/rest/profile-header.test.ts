@@ -3,7 +3,7 @@
  * names the schema of every answer with a body in `Content-Profile`; error answers carry none.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createProject, type Project } from '../../helpers.ts'
+import { createProject, fetchRest, type Project } from '../../helpers.ts'
 
 const SQL = `
 create table notes (id int primary key, body text);
@@ -20,11 +20,7 @@ describe('Content-Profile on answers', () => {
   })
   afterAll(() => project.emulator.close())
 
-  const request = (path: string, init: RequestInit = {}) =>
-    project.emulator.fetch(`${project.emulator.url}/rest/v1/${path}`, {
-      ...init,
-      headers: { apikey: project.emulator.anonKey, 'content-type': 'application/json' },
-    })
+  const request = (path: string, init: RequestInit = {}) => fetchRest(project, path, init)
 
   it('a read, an rpc and a write returning rows name the schema they used', async () => {
     const read = await request('notes?select=id')

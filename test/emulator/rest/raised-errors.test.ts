@@ -4,7 +4,7 @@
  * status table singles out. Expectations follow PostgREST's "Errors" reference.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createProject, type Project } from '../../helpers.ts'
+import { createProject, fetchRest, type Project } from '../../helpers.ts'
 
 // Each function raises what its name says; `raise_pgrst` takes MESSAGE and DETAIL as given.
 const SQL = `
@@ -35,9 +35,8 @@ describe('errors raised in the database', () => {
   afterAll(() => project.emulator.close())
 
   const callPgrst = (message: string, detail: string | null) =>
-    project.emulator.fetch(`${project.emulator.url}/rest/v1/rpc/raise_pgrst`, {
+    fetchRest(project, 'rpc/raise_pgrst', {
       method: 'POST',
-      headers: { apikey: project.emulator.anonKey, 'content-type': 'application/json' },
       body: JSON.stringify({ message, detail }),
     })
 

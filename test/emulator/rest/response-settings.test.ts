@@ -4,7 +4,7 @@
  * "Response Status Code" and "Response Headers" docs); unusable values are PGRST112/111.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createProject, type Project } from '../../helpers.ts'
+import { createProject, fetchRest, type Project } from '../../helpers.ts'
 
 const SQL = `
 create table orders (id int primary key, item text not null);
@@ -50,11 +50,7 @@ describe('response status and headers chosen in SQL', () => {
   afterAll(() => project.emulator.close())
 
   const post = (path: string, body: unknown) =>
-    project.emulator.fetch(`${project.emulator.url}/rest/v1/${path}`, {
-      method: 'POST',
-      headers: { apikey: project.emulator.anonKey, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
+    fetchRest(project, path, { method: 'POST', body: JSON.stringify(body) })
 
   it('an rpc that sets response.status and response.headers answers with them', async () => {
     const response = await post('rpc/place_order', { id: 7, item: 'tea' })
