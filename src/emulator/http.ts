@@ -78,6 +78,16 @@ export function createResponse(
   return response
 }
 
+/**
+ * Adds one header line to `headers` the way fetch reads several: names are case-insensitive
+ * and the values of lines with one name are joined with ", ". `headers` must be
+ * prototype-free (`Object.create(null)`), so that a header named `constructor` is just a name.
+ */
+export function appendHeaderLine(headers: Record<string, string>, name: string, value: string) {
+  const key = name.toLowerCase()
+  headers[key] = Object.hasOwn(headers, key) ? `${headers[key]}, ${value}` : value
+}
+
 /** Can a response carry this header: a token for a name, a value without line breaks? */
 export function isHeaderField(name: string, value: string): boolean {
   return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) && !/[\r\n\0]/.test(value)
@@ -122,6 +132,9 @@ export async function readResponseText(response: Response): Promise<string> {
   return responseTexts.get(response) ?? (await response.clone().text())
 }
 
+/** The content type of every JSON body the services answer with. */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
+
 /** A JSON response with the given status. */
 export function jsonResponse(
   status: number,
@@ -129,7 +142,7 @@ export function jsonResponse(
   headers: Record<string, string> = {},
   statusText?: string,
 ): Response {
-  const allHeaders = { 'content-type': 'application/json; charset=utf-8', ...headers }
+  const allHeaders = { 'content-type': JSON_CONTENT_TYPE, ...headers }
   return createResponse(status, JSON.stringify(value), allHeaders, statusText)
 }
 

@@ -4,7 +4,7 @@
  * (PGRST1xx request, 2xx schema cache, 3xx JWT, SBx emulator gaps).
  */
 import type { DatabaseErrorLike } from '../db.ts'
-import { createResponse, jsonResponse } from '../http.ts'
+import { createResponse, JSON_CONTENT_TYPE } from '../http.ts'
 import { readRaisedResponse, RAISED_RESPONSE_CODE } from './raised-response.ts'
 
 export interface RestErrorBody {
@@ -129,9 +129,8 @@ export function fromDatabaseError(error: DatabaseErrorLike, role: string): RestE
 /** Answers a RestError in PostgREST's wire shape; without its body when `isHead`. */
 export function errorResponse(error: RestError, isHead = false): Response {
   const { status, headers, statusText } = error
-  if (!isHead) return jsonResponse(status, error.toBody(), headers, statusText)
-  const allHeaders = { 'content-type': 'application/json; charset=utf-8', ...headers }
-  return createResponse(status, null, allHeaders, statusText)
+  const body = isHead ? null : JSON.stringify(error.toBody())
+  return createResponse(status, body, { 'content-type': JSON_CONTENT_TYPE, ...headers }, statusText)
 }
 
 /** PGRST124: `max-affected` with `handling=strict` and more rows than allowed. */

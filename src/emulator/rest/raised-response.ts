@@ -5,7 +5,7 @@
  * PGRST121 (500) when either cannot be read.
  */
 import type { DatabaseErrorLike } from '../db.ts'
-import { isHeaderField, toHeaderBytes } from '../http.ts'
+import { appendHeaderLine, isHeaderField, toHeaderBytes } from '../http.ts'
 
 /** The SQLSTATE that hands the whole error response to the function. */
 export const RAISED_RESPONSE_CODE = 'PGRST'
@@ -128,13 +128,8 @@ function isHeaderMap(value: unknown): value is Record<string, string> {
 // ", ", so names differing only in case arrive as one header. A raised `Content-Type`
 // replaces the JSON one, where PostgREST would send both lines.
 function toFetchHeaders(headers: Record<string, string>): Record<string, string> {
-  const joined = new Map<string, string>()
+  const joined: Record<string, string> = Object.create(null)
   const names = Object.keys(headers).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-  for (const name of names) {
-    const key = name.toLowerCase()
-    const value = toHeaderBytes(headers[name])
-    const previous = joined.get(key)
-    joined.set(key, previous === undefined ? value : `${previous}, ${value}`)
-  }
-  return Object.fromEntries(joined)
+  for (const name of names) appendHeaderLine(joined, name, toHeaderBytes(headers[name]))
+  return joined
 }

@@ -3,7 +3,7 @@
  * and `set_config('response.headers', ...)`, transaction-local, the way PostgREST lets SQL
  * shape its answer. Every statement that answers a request reads both at its end.
  */
-import { isHeaderField } from '../http.ts'
+import { appendHeaderLine, isHeaderField } from '../http.ts'
 import { RestError } from './errors.ts'
 
 /** Select-list columns reading both settings; they come last, after the work is done. */
@@ -55,7 +55,6 @@ function readStatus(text: string): number {
 // line per object; fetch joins lines of one name with ", ".
 function readHeaders(text: string | null): Record<string, string> {
   if (text === null) return {}
-  // Prototype-free, so that a header named `constructor` is just a name.
   const headers: Record<string, string> = Object.create(null)
   for (const entry of parseJsonArray(text)) {
     const fields = typeof entry === 'object' && entry !== null ? Object.entries(entry) : []
@@ -63,8 +62,7 @@ function readHeaders(text: string | null): Record<string, string> {
     if (typeof name !== 'string' || typeof value !== 'string' || !isHeaderField(name, value)) {
       throw headersError()
     }
-    const key = name.toLowerCase()
-    headers[key] = Object.hasOwn(headers, key) ? `${headers[key]}, ${value}` : value
+    appendHeaderLine(headers, name, value)
   }
   return headers
 }

@@ -2,7 +2,7 @@
  * What a read answers with: the media type chosen from `Accept` (PostgREST's content
  * negotiation over JSON, single object, CSV and query plans) and the response built from it.
  */
-import { createResponse } from '../http.ts'
+import { createResponse, JSON_CONTENT_TYPE } from '../http.ts'
 import { RestError } from './errors.ts'
 import type { BodyFormat } from './sql-read.ts'
 
@@ -57,7 +57,7 @@ function toMedia(type: string, params: Map<string, string>): Media | null {
     case '*/*':
     case 'application/*':
     case 'application/json':
-      return data('json', false, 'application/json; charset=utf-8')
+      return data('json', false, JSON_CONTENT_TYPE)
     case 'application/vnd.pgrst.array+json':
       return data(
         'json',

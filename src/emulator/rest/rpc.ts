@@ -4,7 +4,7 @@
  * run in a READ ONLY transaction. Rows a function returns are read through the read builder,
  * so `select`, filters, order, limit and counts apply to them as to a table.
  */
-import { createResponse } from '../http.ts'
+import { createResponse, JSON_CONTENT_TYPE } from '../http.ts'
 import type { RestRequest } from './context.ts'
 import { maxAffectedError, RestError } from './errors.ts'
 import {
@@ -192,9 +192,7 @@ function respond(
     return createResponse(chosen.status, null, chosen.headers)
   }
 
-  headers['content-type'] = call.routine.returnsScalar
-    ? 'application/json; charset=utf-8'
-    : media.contentType
+  headers['content-type'] = call.routine.returnsScalar ? JSON_CONTENT_TYPE : media.contentType
   const rangeStatus = resolveRangeStatus(page.offset, pageTotal, total)
   const chosen = applyResponseSettings(rangeStatus, headers, settings)
   const body = method === 'HEAD' ? null : (row.body ?? 'null')
